@@ -1,0 +1,18 @@
+"""The `relais` command: Django's management commands under one name.
+
+relais serve | worker | demo | createagent EMAIL | migrate | …
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["relais", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""Channel kinds and their connectors. Adding a channel: one module + one line here."""
+
+from relais.connectors.base import Connector
+from relais.connectors.webchat import WebchatConnector
+
+CONNECTORS: dict[str, Connector] = {
+    connector.kind: connector for connector in (WebchatConnector(),)
+}
+
+
+class UnknownChannelKind(LookupError):
+    pass
+
+
+def get_connector(kind: str) -> Connector:
+    try:
+        return CONNECTORS[kind]
+    except KeyError:
+        raise UnknownChannelKind(kind) from None
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind, str(connector.label)) for kind, connector in CONNECTORS.items()]

@@ -1,0 +1,336 @@
+"""Conversation actions: receive, reply, note. Every write is one transaction
+that appends Events; realtime pushes and outbound sends run after commit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from relais.accounts.models import Agent
+from relais.connectors.base import InboundMessage
+from relais.connectors.models import Inbox
+from relais.contacts.actions import resolve_contact
+from relais.contacts.models import Contact
+from relais.conversations.errors import InvalidInput
+from relais.conversations.models import (
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Message,
+    MessageKind,
+    Status,
+)
+from relais.conversations.realtime import publish_conversation, publish_message
+from relais.core.events import record_event
+from relais.routing.sla import response_due
+
+log = logging.getLogger(__name__)
+
+PREVIEW_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ReceiveResult:
+    message: Message
+    conversation: Conversation
+    created: bool  # False when the provider message id was already stored
+    new_conversation: bool = False
+
+
+def receive_message(inbound: InboundMessage) -> ReceiveResult:
+    """Store one customer message: contact, conversation, message and events.
+
+    Idempotent on (inbox, provider_message_id): a second delivery returns the
+    stored message with `created=False`. All or nothing: one transaction.
+    Raises InvalidInput for an empty or oversized body, Inbox.DoesNotExist for
+    an unknown inbox.
+    """
+    body = (inbound.body or "").strip()
+    if not body and not inbound.metadata.get("attachments"):
+        raise InvalidInput("empty message")
+    if len(body) > settings.RELAIS_MAX_MESSAGE_LENGTH:
+        raise InvalidInput("message too long")
+    if inbound.provider_message_id:
+        existing = _already_received(inbound)
+        if existing:
+            return ReceiveResult(existing, existing.conversation, created=False)
+    try:
+        with transaction.atomic():
+            return _store_inbound(inbound, body)
+    except IntegrityError:
+        # A concurrent delivery of the same provider message won the race.
+        existing = _already_received(inbound) if inbound.provider_message_id else None
+        if existing is None:
+            raise
+        return ReceiveResult(existing, existing.conversation, created=False)
+
+
+def _already_received(inbound: InboundMessage) -> Message | None:
+    return (
+        Message.objects.select_related("conversation")
+        .filter(inbox_id=inbound.inbox_id, provider_message_id=inbound.provider_message_id)
+        .first()
+    )
+
+
+def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
+    inbox = Inbox.objects.get(pk=inbound.inbox_id)
+    contact = resolve_contact(
+        inbound.identities, name=inbound.contact_name, email=inbound.contact_email
+    )
+    conversation, is_new = _thread(inbox, contact, inbound)
+    now = timezone.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        inbox=inbox,
+        direction=Direction.INBOUND,
+        body=body,
+        status=DeliveryStatus.RECEIVED,
+        provider_message_id=inbound.provider_message_id,
+        metadata=inbound.metadata,
+    )
+    reopened = conversation.status != Status.OPEN and not is_new
+    conversation.status = Status.OPEN
+    conversation.snoozed_until = None
+    conversation.last_message_at = now
+    conversation.last_message_preview = body[:PREVIEW_LENGTH]
+    conversation.unread_count += 1
+    if conversation.waiting_since is None:
+        conversation.waiting_since = now
+        conversation.due_at = response_due(inbox.connector.channel_class, now)
+    conversation.save()
+    if is_new:
+        record_event(
+            "conversation.created", conversation=conversation, contact=contact, channel=inbox.kind
+        )
+    elif reopened:
+        record_event("conversation.reopened", conversation=conversation, contact=contact)
+    record_event(
+        "message.received",
+        conversation=conversation,
+        message=message,
+        contact=contact,
+        channel=inbox.kind,
+    )
+    publish_message(message)
+    if is_new:
+        publish_conversation(conversation, "conversation.created")
+    return ReceiveResult(message, conversation, created=True, new_conversation=is_new)
+
+
+def _thread(inbox: Inbox, contact: Contact, inbound: InboundMessage) -> tuple[Conversation, bool]:
+    """Pick the conversation a message belongs to: the one the provider points
+    at, else the contact's latest unresolved conversation on this inbox, else a
+    new one."""
+    candidates = Conversation.objects.select_for_update().filter(inbox=inbox, contact=contact)
+    if inbound.conversation_id:
+        pointed = candidates.filter(pk=inbound.conversation_id).first()
+        if pointed:
+            return pointed, False
+    current = candidates.exclude(status=Status.RESOLVED).order_by("-id").first()
+    if current:
+        return current, False
+    subject = inbound.subject or (inbound.body or "").strip().split("\n", 1)[0][:80]
+    conversation = Conversation.objects.create(
+        inbox=inbox, channel=inbox.kind, contact=contact, subject=subject[:255]
+    )
+    return conversation, True
+
+
+def reply(conversation: Conversation, agent: Agent, body: str) -> Message:
+    """Queue an agent's answer to the customer (the outbox row), then send it
+    through the channel's connector in a background task after commit.
+
+    Answering takes the customer out of the waiting state and, if nobody owns
+    the conversation yet, assigns it to the agent who answered."""
+    body = _clean_body(body)
+    from relais.conversations.outbox import enqueue_delivery
+
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        message = Message.objects.create(
+            conversation=conversation,
+            inbox_id=conversation.inbox_id,
+            direction=Direction.OUTBOUND,
+            author=agent,
+            body=body,
+            status=DeliveryStatus.QUEUED,
+        )
+        now = timezone.now()
+        waited = (
+            (now - conversation.waiting_since).total_seconds()
+            if conversation.waiting_since
+            else None
+        )
+        conversation.waiting_since = None
+        conversation.due_at = None
+        conversation.unread_count = 0
+        conversation.last_message_at = now
+        conversation.last_message_preview = body[:PREVIEW_LENGTH]
+        if conversation.assignee_id is None:
+            conversation.assignee = agent
+            record_event(
+                "conversation.assigned",
+                conversation=conversation,
+                actor=agent,
+                assignee_id=agent.pk,
+                previous_assignee_id=None,
+                reason="replied",
+            )
+        conversation.save()
+        record_event(
+            "message.queued",
+            conversation=conversation,
+            message=message,
+            actor=agent,
+            channel=conversation.channel,
+            waited_seconds=waited,
+        )
+        publish_message(message)
+        publish_conversation(conversation)
+        transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    return message
+
+
+def add_note(conversation: Conversation, agent: Agent, body: str) -> Message:
+    """Add an internal note, visible to agents only, never sent to the customer."""
+    body = _clean_body(body)
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            inbox_id=conversation.inbox_id,
+            direction=Direction.OUTBOUND,
+            kind=MessageKind.NOTE,
+            author=agent,
+            body=body,
+            status=DeliveryStatus.SENT,
+        )
+        record_event("note.added", conversation=conversation, message=message, actor=agent)
+        publish_message(message)
+    return message
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput("the message is empty")
+    if len(body) > settings.RELAIS_MAX_MESSAGE_LENGTH:
+        raise InvalidInput("the message is too long")
+    return body
+
+
+def assign_conversation(
+    conversation: Conversation, *, by: Agent, agent: Agent | None = None, team=None
+) -> Conversation:
+    """Give the conversation to an agent and/or a team (None unassigns the agent).
+
+    The agent must be able to see the conversation's inbox; raises InvalidInput
+    otherwise."""
+    from relais.accounts.access import can_see_inbox
+
+    if agent is not None and not can_see_inbox(agent, conversation.inbox_id):
+        raise InvalidInput("this agent does not serve this inbox")
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        previous = conversation.assignee_id
+        conversation.assignee = agent
+        if team is not None:
+            conversation.team = team
+        conversation.save(update_fields=["assignee", "team", "updated_at"])
+        record_event(
+            "conversation.assigned",
+            conversation=conversation,
+            actor=by,
+            assignee_id=agent.pk if agent else None,
+            previous_assignee_id=previous,
+            team_id=conversation.team_id,
+        )
+        publish_conversation(conversation)
+    return conversation
+
+
+def set_status(
+    conversation: Conversation,
+    status: str,
+    *,
+    by: Agent | None,
+    snoozed_until=None,
+) -> Conversation:
+    """Open, park (pending), snooze until a time, or resolve a conversation.
+
+    Resolving ends the wait for an answer. Snoozing needs a time in the future;
+    the conversation reopens then (or sooner, if the customer writes)."""
+    if status not in Status.values:
+        raise InvalidInput(f"unknown status: {status}")
+    if status == Status.SNOOZED:
+        if snoozed_until is None or snoozed_until <= timezone.now():
+            raise InvalidInput("snoozing needs a time in the future")
+    else:
+        snoozed_until = None
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        previous = conversation.status
+        if previous == status and conversation.snoozed_until == snoozed_until:
+            return conversation
+        conversation.status = status
+        conversation.snoozed_until = snoozed_until
+        if status == Status.RESOLVED:
+            conversation.waiting_since = None
+            conversation.due_at = None
+        conversation.save()
+        record_event(
+            "conversation.status_changed",
+            conversation=conversation,
+            actor=by,
+            status=status,
+            previous_status=previous,
+            snoozed_until=snoozed_until.isoformat() if snoozed_until else None,
+        )
+        publish_conversation(conversation)
+    return conversation
+
+
+def wake_snoozed_conversations() -> int:
+    """Reopen the conversations whose snooze time has passed; returns how many."""
+    due = Conversation.objects.filter(status=Status.SNOOZED, snoozed_until__lte=timezone.now())
+    woken = 0
+    for conversation in due.only("pk"):
+        set_status(conversation, Status.OPEN, by=None)
+        woken += 1
+    return woken
+
+
+def set_tags(conversation: Conversation, names: list[str], *, by: Agent) -> list[str]:
+    """Replace the conversation's tags (created on first use); returns them sorted."""
+    from django.utils.text import slugify
+
+    from relais.conversations.models import Tag
+
+    wanted = sorted({slugify(name, allow_unicode=True) for name in names} - {""})
+    if any(len(name) > 64 for name in wanted):
+        raise InvalidInput("a tag is at most 64 characters")
+    with transaction.atomic():
+        before = set(conversation.tags.values_list("name", flat=True))
+        tags = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
+        conversation.tags.set(tags)
+        if before != set(wanted):
+            record_event(
+                "conversation.tagged",
+                conversation=conversation,
+                actor=by,
+                added=sorted(set(wanted) - before),
+                removed=sorted(before - set(wanted)),
+            )
+            publish_conversation(conversation)
+    return wanted
+
+
+def mark_read(conversation: Conversation) -> None:
+    """The agent has seen the customer's messages."""
+    if conversation.unread_count:
+        Conversation.objects.filter(pk=conversation.pk).update(unread_count=0)
+        conversation.unread_count = 0

@@ -1,0 +1,152 @@
+"""Conversations, their messages and tags."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending")
+    SNOOZED = "snoozed", _("Snoozed")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 0, _("Low")
+    NORMAL = 1, _("Normal")
+    HIGH = 2, _("High")
+    URGENT = 3, _("Urgent")
+
+
+class Tag(models.Model):
+    name = models.SlugField(_("name"), max_length=64, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conversation(models.Model):
+    """A thread with one contact on one inbox."""
+
+    inbox = models.ForeignKey("connectors.Inbox", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("channel"), max_length=32)  # the inbox's kind, for filters
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="conversations"
+    )
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    priority = models.SmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+    # Set while the customer waits for an answer: the next response is due then.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_message_preview = models.CharField(max_length=200, blank=True)
+    unread_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        indexes = [
+            # The inbox list: filter on status (and inbox), most urgent first.
+            models.Index(fields=["status", "-priority", "due_at", "-id"], name="conv_urgency"),
+            models.Index(fields=["inbox", "status", "-priority", "due_at"], name="conv_inbox"),
+            models.Index(fields=["assignee", "status"], name="conv_assignee"),
+            models.Index(fields=["contact", "-last_message_at"], name="conv_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or f"#{self.pk}"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", _("Inbound")
+    OUTBOUND = "out", _("Outbound")
+
+
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    NOTE = "note", _("Internal note")
+
+
+class DeliveryStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Failed")
+
+
+class Message(models.Model):
+    """One message or internal note. Outbound messages are the outbox: the row
+    exists (queued) before any network call."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    inbox = models.ForeignKey("connectors.Inbox", on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    kind = models.CharField(max_length=16, choices=MessageKind.choices, default=MessageKind.MESSAGE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.RECEIVED
+    )
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["id"]
+        constraints = [
+            # Inbound idempotency: a provider's message id is stored once per inbox.
+            models.UniqueConstraint(
+                fields=["inbox", "provider_message_id"],
+                condition=~Q(provider_message_id=""),
+                name="message_provider_id_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["conversation", "id"], name="msg_conversation")]
+
+    def __str__(self) -> str:
+        return f"{self.direction} #{self.pk}"
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind == MessageKind.NOTE

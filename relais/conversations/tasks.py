@@ -1,0 +1,10 @@
+"""Background tasks of the conversations app (run by `relais worker`)."""
+
+from django_tasks import task
+
+from relais.conversations.outbox import deliver_message
+
+
+@task()
+def deliver_message_task(message_id: int) -> str:
+    return deliver_message(message_id)

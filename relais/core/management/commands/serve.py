@@ -1,0 +1,24 @@
+"""`relais serve`: the ASGI server (HTTP and websockets)."""
+
+import uvicorn
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Relais over HTTP and websockets (ASGI)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="server processes")
+
+    def handle(self, *args, host: str, port: int, workers: int, **options):
+        uvicorn.run(
+            "relais.asgi:application",
+            host=host,
+            port=port,
+            workers=workers,
+            lifespan="off",
+            log_level="warning",
+            ws="websockets",
+        )

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from relais.api.urls import api
+from relais.web.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("widget/", include("relais.connectors.webchat.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("relais.web.urls")),
+]

@@ -1,0 +1,25 @@
+import pytest
+
+from tests.factories import make_agent, make_inbox, make_team
+
+
+@pytest.fixture
+def inbox(db):
+    return make_inbox("webchat", name="Chat boutique")
+
+
+@pytest.fixture
+def team(inbox):
+    return make_team("Support", inboxes=[inbox])
+
+
+@pytest.fixture
+def agent(team):
+    return make_agent(teams=[team], name="Alice Martin", email="alice@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    """An agent whose team serves another inbox."""
+    other = make_inbox("webchat", name="Autre boutique")
+    return make_agent(teams=[make_team("Autre équipe", inboxes=[other])], name="Oscar")
