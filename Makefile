@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format system-deps
+.PHONY: demo test lint format system-deps messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,7 +20,7 @@ demo: $(STAMP)
 # Debian packages the tests drive for real: Chromium for the browser tests,
 # PostgreSQL and Redis for the scale-out tests.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null || ! command -v msgfmt >/dev/null; then \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium postgresql redis-server gettext; \
 	fi
 
@@ -36,3 +36,9 @@ lint:
 format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Refresh the French and English catalogues after changing user-facing text,
+# translate the new French entries, then compile.
+messages: $(STAMP)
+	cd relais && ../$(BIN)/relais makemessages -l fr -l en --no-location --no-obsolete
+	cd relais && ../$(BIN)/relais compilemessages

@@ -56,10 +56,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
     "relais.core",
     "relais.accounts",
     "relais.contacts",
     "relais.connectors",
+    "relais.connectors.webchat",  # the widget's templates and static files
     "relais.conversations",
     "relais.routing",
     "relais.web",
@@ -153,6 +155,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves from the finders but warns at start-up if this is missing.
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from relais.api.urls import api
+from relais.connectors.webchat.views import demo_shop
 from relais.web.health import healthz
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("widget/", include("relais.connectors.webchat.urls")),
+    path("demo/shop/", demo_shop, name="demo-shop"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("relais.web.urls")),
 ]

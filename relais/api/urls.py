@@ -1,3 +1,21 @@
+"""The HTTP API under /api/v1/: OpenAPI at openapi.json, interactive docs at docs."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Relais API", version="1", urls_namespace="api")
+from relais.api import channel_api, contacts, conversations, inboxes
+from relais.api.auth import ApiTokenAuth
+from relais.api.errors import install_error_handlers, not_found_router
+
+api = NinjaAPI(
+    title="Relais API",
+    version="1",
+    urls_namespace="api",
+    auth=ApiTokenAuth(),
+    description="Conversations, contacts and inboxes of Relais. See docs/api.md.",
+)
+install_error_handlers(api)
+api.add_router("", contacts.router)
+api.add_router("", conversations.router)
+api.add_router("", inboxes.router)
+api.add_router("", channel_api.router)
+api.add_router("", not_found_router)  # last: it matches any path

@@ -89,5 +89,10 @@ class Connector:
         """Settings safe to show through the API (no secrets)."""
         return dict(inbox.config)
 
+    def public_urls(self, inbox: Inbox) -> dict[str, str]:
+        """Paths an integrator needs to set the channel up (e.g. the webhook to
+        give the provider), keyed by name; the API makes them absolute."""
+        return {}
+
     def send(self, message: Message) -> SendResult:
         raise NotImplementedError

@@ -1,10 +1,11 @@
 """Channel kinds and their connectors. Adding a channel: one module + one line here."""
 
+from relais.connectors.api_channel import ApiChannelConnector
 from relais.connectors.base import Connector
 from relais.connectors.webchat import WebchatConnector
 
 CONNECTORS: dict[str, Connector] = {
-    connector.kind: connector for connector in (WebchatConnector(),)
+    connector.kind: connector for connector in (WebchatConnector(), ApiChannelConnector())
 }
 
 

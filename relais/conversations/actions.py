@@ -13,7 +13,8 @@ from django.utils import timezone
 from relais.accounts.models import Agent
 from relais.connectors.base import InboundMessage
 from relais.connectors.models import Inbox
-from relais.contacts.actions import resolve_contact
+from relais.connectors.registry import get_connector
+from relais.contacts.actions import get_or_create_contact
 from relais.contacts.models import Contact
 from relais.conversations.errors import InvalidInput
 from relais.conversations.models import (
@@ -54,58 +55,98 @@ def receive_message(inbound: InboundMessage) -> ReceiveResult:
         raise InvalidInput("empty message")
     if len(body) > settings.RELAIS_MAX_MESSAGE_LENGTH:
         raise InvalidInput("message too long")
-    if inbound.provider_message_id:
-        existing = _already_received(inbound)
-        if existing:
-            return ReceiveResult(existing, existing.conversation, created=False)
-    try:
-        with transaction.atomic():
-            return _store_inbound(inbound, body)
-    except IntegrityError:
-        # A concurrent delivery of the same provider message won the race.
-        existing = _already_received(inbound) if inbound.provider_message_id else None
-        if existing is None:
-            raise
-        return ReceiveResult(existing, existing.conversation, created=False)
+    # No "already received?" query up front: the unique (inbox,
+    # provider_message_id) index refuses a repeat, which is rare, and the
+    # transaction rolls back; every first delivery saves a query.
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _store_inbound(inbound, body)
+        except IntegrityError:
+            existing = _already_received(inbound) if inbound.provider_message_id else None
+            if existing is not None:
+                # A concurrent delivery of the same provider message won the race.
+                return ReceiveResult(existing, existing.conversation, created=False)
+            if attempt:
+                raise
+            # A concurrent first message of the same new customer stored their
+            # identity first: the second try finds it and joins their contact.
+    raise AssertionError("unreachable")
 
 
 def _already_received(inbound: InboundMessage) -> Message | None:
     return (
         Message.objects.select_related("conversation")
         .filter(inbox_id=inbound.inbox_id, provider_message_id=inbound.provider_message_id)
+        # Repeats the unique index's condition so that SQLite uses that
+        # partial index instead of scanning every message of the inbox.
+        .exclude(provider_message_id="")
         .first()
     )
 
 
 def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
-    inbox = Inbox.objects.get(pk=inbound.inbox_id)
-    contact = resolve_contact(
+    contact, contact_is_new = get_or_create_contact(
         inbound.identities, name=inbound.contact_name, email=inbound.contact_email
     )
-    conversation, is_new = _thread(inbox, contact, inbound)
     now = timezone.now()
+    preview = body[:PREVIEW_LENGTH]
+    # A new contact has no conversation yet: no need to look for one.
+    conversation = None if contact_is_new else _current_conversation(contact, inbound)
+    is_new = conversation is None
+    reopened = False
+    if conversation is None:
+        kind = Inbox.objects.values_list("kind", flat=True).get(pk=inbound.inbox_id)
+        subject = inbound.subject or body.split("\n", 1)[0][:80]
+        conversation = Conversation.objects.create(
+            inbox_id=inbound.inbox_id,
+            channel=kind,
+            contact=contact,
+            subject=subject[:255],
+            status=Status.OPEN,
+            last_message_at=now,
+            last_message_preview=preview,
+            unread_count=1,
+            waiting_since=now,
+            due_at=response_due(get_connector(kind).channel_class, now),
+        )
+    else:
+        reopened = conversation.status != Status.OPEN
+        conversation.status = Status.OPEN
+        conversation.snoozed_until = None
+        conversation.last_message_at = now
+        conversation.last_message_preview = preview
+        conversation.unread_count += 1
+        changed = [
+            "status",
+            "snoozed_until",
+            "last_message_at",
+            "last_message_preview",
+            "unread_count",
+            "updated_at",
+        ]
+        if conversation.waiting_since is None:
+            conversation.waiting_since = now
+            conversation.due_at = response_due(
+                get_connector(conversation.channel).channel_class, now
+            )
+            changed += ["waiting_since", "due_at"]
+        conversation.save(update_fields=changed)
     message = Message.objects.create(
         conversation=conversation,
-        inbox=inbox,
+        inbox_id=inbound.inbox_id,
         direction=Direction.INBOUND,
         body=body,
         status=DeliveryStatus.RECEIVED,
         provider_message_id=inbound.provider_message_id,
         metadata=inbound.metadata,
     )
-    reopened = conversation.status != Status.OPEN and not is_new
-    conversation.status = Status.OPEN
-    conversation.snoozed_until = None
-    conversation.last_message_at = now
-    conversation.last_message_preview = body[:PREVIEW_LENGTH]
-    conversation.unread_count += 1
-    if conversation.waiting_since is None:
-        conversation.waiting_since = now
-        conversation.due_at = response_due(inbox.connector.channel_class, now)
-    conversation.save()
     if is_new:
         record_event(
-            "conversation.created", conversation=conversation, contact=contact, channel=inbox.kind
+            "conversation.created",
+            conversation=conversation,
+            contact=contact,
+            channel=conversation.channel,
         )
     elif reopened:
         record_event("conversation.reopened", conversation=conversation, contact=contact)
@@ -114,7 +155,7 @@ def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
         conversation=conversation,
         message=message,
         contact=contact,
-        channel=inbox.kind,
+        channel=conversation.channel,
     )
     publish_message(message)
     if is_new:
@@ -122,23 +163,19 @@ def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
     return ReceiveResult(message, conversation, created=True, new_conversation=is_new)
 
 
-def _thread(inbox: Inbox, contact: Contact, inbound: InboundMessage) -> tuple[Conversation, bool]:
-    """Pick the conversation a message belongs to: the one the provider points
-    at, else the contact's latest unresolved conversation on this inbox, else a
-    new one."""
-    candidates = Conversation.objects.select_for_update().filter(inbox=inbox, contact=contact)
+def _current_conversation(contact: Contact, inbound: InboundMessage) -> Conversation | None:
+    """The conversation a message of a known contact belongs to: the one the
+    provider points at, else the contact's latest unresolved conversation on
+    this inbox (None: start a new one). Concurrent messages of the contact wait
+    for each other on the contact's row lock (see resolve_contact)."""
+    candidates = Conversation.objects.select_for_update().filter(
+        inbox_id=inbound.inbox_id, contact=contact
+    )
     if inbound.conversation_id:
         pointed = candidates.filter(pk=inbound.conversation_id).first()
         if pointed:
-            return pointed, False
-    current = candidates.exclude(status=Status.RESOLVED).order_by("-id").first()
-    if current:
-        return current, False
-    subject = inbound.subject or (inbound.body or "").strip().split("\n", 1)[0][:80]
-    conversation = Conversation.objects.create(
-        inbox=inbox, channel=inbox.kind, contact=contact, subject=subject[:255]
-    )
-    return conversation, True
+            return pointed
+    return candidates.exclude(status=Status.RESOLVED).order_by("-id").first()
 
 
 def reply(conversation: Conversation, agent: Agent, body: str) -> Message:
@@ -289,6 +326,30 @@ def set_status(
             status=status,
             previous_status=previous,
             snoozed_until=snoozed_until.isoformat() if snoozed_until else None,
+        )
+        publish_conversation(conversation)
+    return conversation
+
+
+def set_priority(conversation: Conversation, priority: int, *, by: Agent | None) -> Conversation:
+    """Raise or lower a conversation's priority (it orders the queue)."""
+    from relais.conversations.models import Priority
+
+    if priority not in Priority.values:
+        raise InvalidInput(f"unknown priority: {priority}")
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        previous = conversation.priority
+        if previous == priority:
+            return conversation
+        conversation.priority = priority
+        conversation.save(update_fields=["priority", "updated_at"])
+        record_event(
+            "conversation.priority_changed",
+            conversation=conversation,
+            actor=by,
+            priority=priority,
+            previous_priority=previous,
         )
         publish_conversation(conversation)
     return conversation

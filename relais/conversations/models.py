@@ -77,6 +77,8 @@ class Conversation(models.Model):
             models.Index(fields=["inbox", "status", "-priority", "due_at"], name="conv_inbox"),
             models.Index(fields=["assignee", "status"], name="conv_assignee"),
             models.Index(fields=["contact", "-last_message_at"], name="conv_contact"),
+            # Threading a message: the contact's conversations on one inbox.
+            models.Index(fields=["contact", "inbox"], name="conv_thread"),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +127,9 @@ class Message(models.Model):
     )
     provider_message_id = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # While set and in the future, a worker is sending this message (or waits
+    # to retry it): nobody else may claim it.
+    lease_until = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -142,7 +147,15 @@ class Message(models.Model):
                 name="message_provider_id_unique",
             )
         ]
-        indexes = [models.Index(fields=["conversation", "id"], name="msg_conversation")]
+        indexes = [
+            models.Index(fields=["conversation", "id"], name="msg_conversation"),
+            # The outbox sweep: only the (few) queued rows are indexed.
+            models.Index(
+                fields=["lease_until", "created_at"],
+                condition=Q(status="queued"),
+                name="msg_outbox",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.direction} #{self.pk}"

@@ -66,3 +66,25 @@ def inbox_page(
         .order_by(*URGENCY_ORDER)[offset : offset + per_page + 1]
     )
     return rows[:per_page], len(rows) > per_page
+
+
+def next_in_inbox(
+    agent: Agent, flt: ConversationFilter, current: Conversation
+) -> Conversation | None:
+    """The conversation after `current` in the inbox list order (for "next"
+    shortcuts), found by keyset rather than by counting rows."""
+    after_due = (
+        Q(due_at__gt=current.due_at)
+        | Q(due_at__isnull=True)
+        | Q(due_at=current.due_at, id__lt=current.pk)
+        if current.due_at is not None
+        else Q(due_at__isnull=True, id__lt=current.pk)
+    )
+    after = Q(priority__lt=current.priority) | (Q(priority=current.priority) & after_due)
+    return (
+        filter_conversations(agent, flt)
+        .filter(after)
+        .exclude(pk=current.pk)
+        .order_by(*URGENCY_ORDER)
+        .first()
+    )

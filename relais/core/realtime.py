@@ -35,9 +35,15 @@ def broadcast(groups: list[str], event: dict[str, Any]) -> None:
     if layer is None:
         return
     message = {"type": "relais.event", "event": event}
-    try:
+
+    async def send_to_all_groups() -> None:
         for group in groups:
-            async_to_sync(layer.group_send)(group, message)
+            await layer.group_send(group, message)
+
+    try:
+        # One async_to_sync for all groups: outside an event loop (the worker,
+        # scripts) each call starts a thread and a loop of its own.
+        async_to_sync(send_to_all_groups)()
     except Exception:
         log.exception("realtime broadcast failed", extra={"event": event.get("name")})
 

@@ -1,2 +1,36 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from relais.web import conversation_posts, conversation_views, inbox_views, presence_views
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", inbox_views.inbox, name="inbox"),
+    path("presence/", presence_views.presence, name="presence"),
+    path("c/<int:conversation_id>/", conversation_views.conversation_page, name="conversation"),
+    path(
+        "c/<int:conversation_id>/timeline/",
+        conversation_views.timeline_fragment,
+        name="timeline",
+    ),
+    path(
+        "c/<int:conversation_id>/messages/<int:message_id>/",
+        conversation_views.message_fragment,
+        name="message",
+    ),
+    path("c/<int:conversation_id>/reply/", conversation_posts.reply, name="reply"),
+    path("c/<int:conversation_id>/note/", conversation_posts.note, name="note"),
+    path("c/<int:conversation_id>/assign/", conversation_posts.assign, name="assign"),
+    path("c/<int:conversation_id>/status/", conversation_posts.change_status, name="status"),
+    path("c/<int:conversation_id>/snooze/", conversation_posts.snooze, name="snooze"),
+    path("c/<int:conversation_id>/priority/", conversation_posts.priority, name="priority"),
+    path("c/<int:conversation_id>/tags/", conversation_posts.tags, name="tags"),
+]

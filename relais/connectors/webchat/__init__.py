@@ -42,6 +42,11 @@ class WebchatConnector(Connector):
     def send(self, message: Message) -> SendResult:
         return SendResult(provider_message_id=f"webchat-{message.pk}", status="sent")
 
+    def public_urls(self, inbox: Inbox) -> dict[str, str]:
+        from django.urls import reverse
+
+        return {"widget_script_url": reverse("webchat:loader", args=[inbox.public_key])}
+
 
 def identity_hash(inbox: Inbox, value: str) -> str:
     """HMAC-SHA256 of a customer's id or e-mail with the inbox secret (hex), as the
@@ -53,8 +58,11 @@ def identity_is_verified(inbox: Inbox, value: str, given_hash: str) -> bool:
     return bool(value) and hmac.compare_digest(identity_hash(inbox, value), given_hash or "")
 
 
-def issue_visitor_token(inbox: Inbox, visitor_id: str) -> str:
-    return signing.dumps({"i": inbox.pk, "v": visitor_id}, salt=VISITOR_TOKEN_SALT)
+def issue_visitor_token(inbox: Inbox, visitor_id: str, extra_claims: dict | None = None) -> str:
+    """Sign the visitor's claims: "i" the inbox, "v" the visitor id, plus any
+    `extra_claims` (verified identities, see webchat.visitors)."""
+    claims = {**(extra_claims or {}), "i": inbox.pk, "v": visitor_id}
+    return signing.dumps(claims, salt=VISITOR_TOKEN_SALT)
 
 
 def read_visitor_token(token: str, max_age: int) -> dict[str, Any] | None:

@@ -20,5 +20,5 @@ class Command(BaseCommand):
             workers=workers,
             lifespan="off",
             log_level="warning",
-            ws="websockets",
+            ws="websockets-sansio",
         )

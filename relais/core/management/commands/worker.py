@@ -1,17 +1,31 @@
-"""`relais worker`: runs background tasks (outbound sends, retries, timers)."""
+"""`relais worker`: runs background tasks (outbound sends, retries) and the
+periodic jobs (waking snoozed conversations, sweeping the outbox)."""
+
+import threading
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from relais.core.schedule import default_jobs, run_due_jobs, start_scheduler
+
 
 class Command(BaseCommand):
-    help = "Run background tasks from the database queue."
+    help = "Run background tasks from the database queue and the periodic jobs."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--interval", type=float, default=0.5, help="seconds between polls when idle"
         )
-        parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+        parser.add_argument("--batch", action="store_true", help="run what is due, then exit")
 
     def handle(self, *args, interval: float, batch: bool, **options):
-        call_command("db_worker", queue_name="*", interval=interval, batch=batch, reload=False)
+        if batch:
+            run_due_jobs(default_jobs(), {}, 0.0)
+            call_command("db_worker", queue_name="*", batch=True, reload=False)
+            return
+        stop = threading.Event()
+        start_scheduler(stop)
+        try:
+            call_command("db_worker", queue_name="*", interval=interval, reload=False)
+        finally:
+            stop.set()

@@ -1,0 +1,67 @@
+"""Periodic jobs the worker runs besides its task queue.
+
+Each job is idempotent and safe to run from several workers at once, so scaling
+out to M workers needs no leader election.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import close_old_connections
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: float
+    run: Callable[[], int]
+
+
+def default_jobs() -> list[Job]:
+    from relais.conversations.actions import wake_snoozed_conversations
+    from relais.conversations.outbox import sweep_outbox
+
+    return [
+        Job("wake snoozed conversations", 30, wake_snoozed_conversations),
+        Job("sweep the outbox", 30, sweep_outbox),
+    ]
+
+
+def run_due_jobs(jobs: list[Job], last_run: dict[str, float], now: float) -> None:
+    """Run each job whose interval has passed since `last_run` (monotonic seconds)."""
+    for job in jobs:
+        if now - last_run.get(job.name, float("-inf")) < job.every_seconds:
+            continue
+        last_run[job.name] = now
+        try:
+            done = job.run()
+        except Exception:
+            log.exception("periodic job failed", extra={"job": job.name})
+            continue
+        finally:
+            close_old_connections()
+        if done:
+            log.info("%s: %s", job.name, done)
+
+
+def start_scheduler(stop: threading.Event, jobs: list[Job] | None = None) -> threading.Thread:
+    """Run the jobs in a daemon thread until `stop` is set."""
+    import time
+
+    jobs = jobs if jobs is not None else default_jobs()
+
+    def loop() -> None:
+        last_run: dict[str, float] = {}
+        while not stop.is_set():
+            run_due_jobs(jobs, last_run, time.monotonic())
+            stop.wait(1.0)
+
+    thread = threading.Thread(target=loop, name="relais-scheduler", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,165 @@
+"""The conversation timeline: messages, internal notes and Events merged in
+time order, with each Event described in words an agent reads at a glance.
+
+A bounded number of queries whatever the conversation's length: messages (with
+authors), events (with actors), then the agents and teams the events name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from relais.accounts.models import Agent, Team
+from relais.conversations.models import Conversation, Message, Status
+from relais.core.models import Event
+
+# The newest messages shown when a conversation opens; older ones stay in the log.
+TIMELINE_LIMIT = 200
+# Events that only repeat what a message already shows on the timeline.
+MESSAGE_EVENT_PREFIXES = ("message.", "note.", "conversation.created")
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    message: Message | None = None
+    event: Event | None = None
+    description: str = ""
+
+    @property
+    def is_message(self) -> bool:
+        return self.message is not None
+
+
+def conversation_timeline(
+    conversation: Conversation, *, after_message: int = 0, after_event: int = 0
+) -> tuple[list[TimelineItem], bool]:
+    """Timeline items, oldest first; returns (items, truncated).
+
+    With `after_message`/`after_event`, only newer rows (the live append)."""
+    messages = list(
+        Message.objects.filter(conversation=conversation, pk__gt=after_message)
+        .select_related("author")
+        .order_by("-id")[: TIMELINE_LIMIT + 1]
+    )
+    truncated = len(messages) > TIMELINE_LIMIT
+    messages = messages[:TIMELINE_LIMIT][::-1]
+    events = Event.objects.filter(conversation=conversation, pk__gt=after_event)
+    for prefix in MESSAGE_EVENT_PREFIXES:
+        events = events.exclude(kind__startswith=prefix)
+    if truncated:
+        events = events.filter(created_at__gte=messages[0].created_at)
+    events = list(events.select_related("actor").order_by("-id")[:TIMELINE_LIMIT][::-1])
+    names = _EventNames.load(events)
+    items = chain(
+        (TimelineItem(at=m.created_at, message=m) for m in messages),
+        (TimelineItem(at=e.created_at, event=e, description=names.describe(e)) for e in events),
+    )
+    return sorted(items, key=lambda item: item.at), truncated
+
+
+def timeline_message(conversation: Conversation, message_id: int) -> Message | None:
+    return (
+        Message.objects.filter(conversation=conversation, pk=message_id)
+        .select_related("author")
+        .first()
+    )
+
+
+@dataclass
+class _EventNames:
+    """The agents and teams the events mention, fetched in one query each."""
+
+    agents: dict[int, Agent]
+    teams: dict[int, Team]
+
+    @classmethod
+    def load(cls, events: list[Event]) -> _EventNames:
+        agent_ids = {
+            event.data.get(key)
+            for event in events
+            for key in ("assignee_id", "previous_assignee_id")
+        }
+        team_ids = {event.data.get("team_id") for event in events}
+        agent_ids.discard(None)
+        team_ids.discard(None)
+        return cls(
+            agents=Agent.objects.in_bulk(agent_ids) if agent_ids else {},
+            teams=Team.objects.in_bulk(team_ids) if team_ids else {},
+        )
+
+    def agent(self, agent_id: int | None) -> str:
+        found = self.agents.get(agent_id) if agent_id else None
+        return str(found) if found else _("a former agent")
+
+    def describe(self, event: Event) -> str:
+        actor = str(event.actor) if event.actor else _("Relais")
+        data = event.data
+        describe = _DESCRIBERS.get(event.kind)
+        if describe is None:
+            return event.kind
+        return describe(self, actor, data)
+
+
+def _assigned(names: _EventNames, actor: str, data: dict) -> str:
+    assignee_id = data.get("assignee_id")
+    if data.get("reason") == "replied":
+        text = _("%(assignee)s took the conversation by replying") % {
+            "assignee": names.agent(assignee_id)
+        }
+    elif assignee_id:
+        text = _("%(actor)s assigned the conversation to %(assignee)s") % {
+            "actor": actor,
+            "assignee": names.agent(assignee_id),
+        }
+    else:
+        text = _("%(actor)s unassigned the conversation") % {"actor": actor}
+    team = names.teams.get(data.get("team_id") or 0)
+    if team is not None:
+        text += " · " + _("team %(team)s") % {"team": team}
+    return text
+
+
+def _status_changed(names: _EventNames, actor: str, data: dict) -> str:
+    status = data.get("status")
+    if status == Status.SNOOZED:
+        until = parse_datetime(data.get("snoozed_until") or "")
+        return _("%(actor)s snoozed the conversation until %(until)s") % {
+            "actor": actor,
+            "until": _short_datetime(until) if until else "?",
+        }
+    label = Status(status).label if status in Status.values else status
+    return _("%(actor)s set the status to %(status)s") % {"actor": actor, "status": label}
+
+
+def _short_datetime(moment: datetime) -> str:
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+
+
+def _tagged(names: _EventNames, actor: str, data: dict) -> str:
+    parts = []
+    if data.get("added"):
+        parts.append(_("added %(tags)s") % {"tags": ", ".join(data["added"])})
+    if data.get("removed"):
+        parts.append(_("removed %(tags)s") % {"tags": ", ".join(data["removed"])})
+    return _("%(actor)s changed the tags: %(changes)s") % {
+        "actor": actor,
+        "changes": "; ".join(parts),
+    }
+
+
+_DESCRIBERS = {
+    "conversation.reopened": lambda names, actor, data: _(
+        "Reopened by a new message from the customer"
+    ),
+    "conversation.assigned": _assigned,
+    "conversation.status_changed": _status_changed,
+    "conversation.tagged": _tagged,
+}

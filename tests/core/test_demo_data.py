@@ -1,0 +1,195 @@
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from relais.accounts.access import can_see_inbox
+from relais.accounts.models import Agent, ApiToken, Presence, Team, hash_token
+from relais.connectors import registry
+from relais.connectors.models import Inbox
+from relais.connectors.webchat.actions import visitor_history
+from relais.connectors.webchat.availability import inbox_is_live
+from relais.connectors.webchat.visitors import Visitor
+from relais.contacts.models import Contact, Identity
+from relais.conversations.models import (
+    Conversation,
+    Direction,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+)
+from relais.core.demo_data import issue_demo_token, load_demo_data, message_times, start_of
+from relais.core.demo_scenarios import AGENTS, DEMO_PASSWORD, Scenario, customer, reply
+from relais.core.models import Event
+
+TABLES = (Agent, Team, Inbox, Contact, Identity, Conversation, Message, Event, ApiToken)
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in TABLES}
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module's tests (loading takes seconds);
+    each test still runs in its own rolled-back transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo_data()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_module, db):
+    return demo_module
+
+
+def test_demo_creates_the_accounts_teams_and_inboxes(demo):
+    assert demo.created
+    assert {a.email for a in demo.accounts} == {spec.email for spec in AGENTS}
+    roles = sorted(Agent.objects.values_list("role", flat=True))
+    assert roles == ["admin", "agent", "agent", "agent", "supervisor"]
+    assert set(Team.objects.values_list("name", flat=True)) == {"Service client", "Ventes"}
+    kinds = set(Inbox.objects.values_list("kind", flat=True))
+    assert kinds == {"webchat", "api"} & set(registry.CONNECTORS)
+    assert "Chat boutique" in demo.inboxes
+
+
+def test_every_demo_account_has_the_demo_password(demo):
+    for agent in Agent.objects.filter(email__in=[spec.email for spec in AGENTS]):
+        assert agent.check_password(DEMO_PASSWORD), agent.email
+
+
+def test_demo_conversations_cover_every_status_assignment_and_priority(demo):
+    conversations = Conversation.objects.all()
+    assert conversations.count() == demo.conversations >= 25
+    assert set(conversations.values_list("status", flat=True)) == set(Status.values)
+    assert conversations.filter(assignee__isnull=True, status=Status.OPEN).exists()
+    assert conversations.filter(assignee__isnull=False).exists()
+    assert conversations.filter(priority__gte=Priority.HIGH).exists()
+    assert conversations.filter(tags__isnull=False).distinct().count() > demo.conversations // 2
+    assert Message.objects.filter(kind=MessageKind.NOTE).exists()
+    assert conversations.filter(snoozed_until__gt=timezone.now(), status=Status.SNOOZED).exists()
+
+
+def test_demo_history_is_in_the_event_log(demo):
+    kinds = set(Event.objects.values_list("kind", flat=True))
+    expected = {
+        "agent.created",
+        "conversation.created",
+        "message.received",
+        "message.queued",
+        "message.sent",
+        "note.added",
+        "conversation.assigned",
+        "conversation.tagged",
+        "conversation.status_changed",
+    }
+    assert expected <= kinds
+    inbound = Message.objects.filter(direction=Direction.INBOUND).count()
+    assert Event.objects.filter(kind="message.received").count() == inbound
+
+
+def test_demo_timeline_spreads_over_two_weeks_and_never_in_the_future(demo):
+    now = timezone.now()
+    created = Conversation.objects.values_list("created_at", flat=True)
+    assert min(created) < now - timedelta(days=12)
+    assert max(created) > now - timedelta(hours=1)
+    assert not Event.objects.filter(created_at__gt=now).exists()
+    assert not Message.objects.filter(created_at__gt=now).exists()
+    for conversation in Conversation.objects.all():
+        messages = conversation.messages.order_by("id")
+        assert messages.first().created_at >= conversation.created_at
+        assert conversation.last_message_at <= conversation.updated_at <= now
+
+
+def test_answered_demo_messages_are_already_sent(demo):
+    answers = Message.objects.filter(direction=Direction.OUTBOUND, kind=MessageKind.MESSAGE)
+    assert answers.exists()
+    assert set(answers.values_list("status", flat=True)) <= {"sent", "read"}
+
+
+def test_customers_waiting_for_an_answer_have_a_deadline(demo):
+    waiting = Conversation.objects.filter(waiting_since__isnull=False)
+    assert waiting.exists()
+    assert not waiting.filter(status=Status.RESOLVED).exists()
+    assert all(c.due_at > c.waiting_since for c in waiting)
+    assert not Conversation.objects.filter(waiting_since__isnull=True, due_at__isnull=False)
+
+
+def test_assignees_serve_the_inbox_of_their_conversations(demo):
+    for conversation in Conversation.objects.filter(assignee__isnull=False):
+        assert can_see_inbox(conversation.assignee, conversation.inbox_id), conversation.subject
+
+
+def test_demo_chat_is_live(demo):
+    assert Agent.objects.filter(presence=Presence.ONLINE).exists()
+    assert inbox_is_live(Inbox.objects.get(kind="webchat"))
+
+
+@pytest.mark.skipif("api" not in registry.CONNECTORS, reason="the API channel is not built in")
+def test_some_contacts_have_conversations_on_both_inboxes(demo):
+    both = [
+        contact
+        for contact in Contact.objects.all()
+        if contact.conversations.values("inbox").distinct().count() == 2
+    ]
+    assert len(both) >= 3
+    assert all(contact.name and contact.email for contact in both)
+
+
+def test_loading_twice_adds_nothing(demo):
+    before = row_counts()
+    again = load_demo_data()
+    assert not again.created
+    assert again.conversations == demo.conversations
+    assert row_counts() == before
+
+
+def test_demo_token_authenticates_the_admin_and_replaces_the_previous_one(demo):
+    first = issue_demo_token()
+    second = issue_demo_token()
+    assert not ApiToken.objects.filter(key_hash=hash_token(first)).exists()
+    token = ApiToken.objects.get(key_hash=hash_token(second))
+    assert token.agent.email == demo.admin_email
+    assert token.agent.role == "admin"
+
+
+def test_a_story_that_would_end_in_the_future_is_moved_back():
+    now = timezone.now()
+    late = Scenario(
+        "x",
+        "webchat",
+        "s",
+        (customer(0, "a"), reply(600, "lea", "b")),
+        days_ago=0,
+        clock=timezone.localtime(now).strftime("%H:%M"),
+    )
+    start = start_of(late, now)
+    assert start + timedelta(minutes=600) < now
+
+
+def test_the_customer_waits_from_their_first_unanswered_message():
+    start = timezone.now() - timedelta(hours=1)
+    story = Scenario(
+        "x",
+        "webchat",
+        "s",
+        (customer(0, "a"), reply(2, "lea", "b"), customer(5, "c"), customer(6, "d")),
+    )
+    last, waiting = message_times(story, start)
+    assert last == start + timedelta(minutes=6)
+    assert waiting == start + timedelta(minutes=5)
+    resolved = Scenario("x", "webchat", "s", story.steps, status=Status.RESOLVED)
+    assert message_times(resolved, start)[1] is None
+
+
+def test_the_demo_shop_login_shows_that_customers_past_chat_in_the_widget(demo):
+    inbox = Inbox.objects.get(kind="webchat")
+    # A new browser: a fresh visitor id, logged in on the shop as client-42.
+    visitor = Visitor(inbox.pk, "v_new-browser", external_id="client-42")
+    history = visitor_history(visitor)
+    assert history
+    assert {m["kind"] for m in history} == {"message"}
+    assert Contact.objects.get(identities__value="client-42").name == "Claire Dupont"

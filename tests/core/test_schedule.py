@@ -1,0 +1,29 @@
+import pytest
+
+from relais.core.schedule import Job, run_due_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_jobs_run_at_their_interval():
+    calls = []
+    jobs = [
+        Job("often", 10, lambda: calls.append("often") or 0),
+        Job("rarely", 60, lambda: calls.append("rarely") or 0),
+    ]
+    last_run: dict[str, float] = {}
+    for now in (0, 5, 10, 59, 60):
+        run_due_jobs(jobs, last_run, now)
+    assert calls == ["often", "rarely", "often", "often", "rarely"]
+
+
+def test_a_failing_job_does_not_stop_the_others(caplog):
+    calls = []
+
+    def broken():
+        raise RuntimeError("database gone")
+
+    jobs = [Job("broken", 1, broken), Job("fine", 1, lambda: calls.append(1) or 1)]
+    run_due_jobs(jobs, {}, 0)
+    assert calls == [1]
+    assert "periodic job failed" in caplog.text
