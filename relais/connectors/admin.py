@@ -1,0 +1,37 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from pydantic import ValidationError as ConfigError
+
+from relais.connectors.models import Inbox
+from relais.connectors.registry import get_connector, kind_choices
+
+
+class InboxForm(forms.ModelForm):
+    """The kind's connector validates the kind-specific settings (`config`), as
+    `POST /api/v1/inboxes` does."""
+
+    kind = forms.ChoiceField(choices=kind_choices)
+
+    class Meta:
+        model = Inbox
+        fields = ("kind", "name", "is_active", "config")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind:
+            try:
+                cleaned["config"] = get_connector(kind).validate_config(cleaned.get("config") or {})
+            except ConfigError as error:
+                raise ValidationError({"config": [str(e["msg"]) for e in error.errors()]}) from None
+        return cleaned
+
+
+@admin.register(Inbox)
+class InboxAdmin(admin.ModelAdmin):
+    form = InboxForm
+    list_display = ("name", "kind", "is_active", "created_at")
+    list_filter = ("kind", "is_active")
+    readonly_fields = ("public_key", "secret", "created_at")
+    search_fields = ("name",)
