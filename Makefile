@@ -24,10 +24,16 @@ system-deps:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium postgresql redis-server gettext; \
 	fi
 
+# The tests that must also hold on the scale-out stack: run a second time
+# against throwaway PostgreSQL and Redis servers (tests/servers.py starts them,
+# sets DATABASE_URL and REDIS_URL, and stops them whatever happens).
+SCALEOUT_TESTS ?= tests/conversations tests/contacts tests/api tests/scaleout
+
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/python -m tests.servers run -- $(BIN)/pytest -n 2 --dist loadgroup $(SCALEOUT_TESTS)
 
 lint:
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """receive_message throughput: web-chat messages on SQLite, in one process.
 
     .venv/bin/python -m benchmarks.receive [--visitors 2000] [--per-visitor 5]
-        [--in-event-loop] [--profile] [--show-queries]
+        [--history 100000] [--in-event-loop] [--profile] [--show-queries]
 
 Visitors' messages are interleaved at random (seeded): a visitor's first message
 opens a conversation, the next ones join it. Every call is one
@@ -12,6 +12,10 @@ By default the calls are plain synchronous calls, as a worker or a script makes
 them: each broadcast then starts an event loop of its own. With
 --in-event-loop they go through database_sync_to_async from a running loop, as
 the web-chat websocket consumer makes them: the broadcast runs on that loop.
+
+With --history N the database first holds N seeded conversations (10 messages
+each, benchmarks/seed.py) and the messages go to its busiest web-chat inbox: the
+cost per message must not grow with the history.
 
 The last line printed is one JSON object with the figures.
 """
@@ -80,6 +84,17 @@ def count_queries(inbox_id: int, show: bool) -> dict[str, int]:
     return counts
 
 
+def machine_calibration(inbox_id: int, repeats: int = 1000) -> float:
+    """CPU milliseconds of the simplest ORM query (a primary-key get), to put
+    the figures in proportion to the machine's speed."""
+    from relais.connectors.models import Inbox
+
+    started = time.process_time()
+    for _ in range(repeats):
+        Inbox.objects.get(pk=inbox_id)
+    return (time.process_time() - started) * 1000 / repeats
+
+
 def measure(messages: list, in_event_loop: bool) -> list[float]:
     """Seconds each receive_message took, in order."""
     from channels.db import database_sync_to_async
@@ -111,7 +126,14 @@ def run(args) -> dict:
 
     from relais.connectors.models import Inbox
 
-    inbox = Inbox.objects.create(kind="webchat", name="Benchmark chat")
+    if args.history:
+        from benchmarks.seed import seed
+
+        seed(args.history, args.history * 10, progress=lambda _: None)
+        # The busiest seeded web-chat inbox: lookups run against a long history.
+        inbox = Inbox.objects.filter(kind="webchat").order_by("pk").first()
+    else:
+        inbox = Inbox.objects.create(kind="webchat", name="Benchmark chat")
     pairs = interleaved_messages(args.visitors, args.per_visitor, args.seed)
     messages = [inbound_for(inbox.pk, visitor, n) for visitor, n in pairs]
     measure([inbound_for(inbox.pk, "warm-up", n) for n in range(20)], args.in_event_loop)
@@ -138,13 +160,16 @@ def run(args) -> dict:
         "mode": "in_event_loop" if args.in_event_loop else "sync",
         "messages": count,
         "conversations": args.visitors,
+        "history_conversations": args.history,
         "seconds": round(wall, 3),
         "cpu_seconds": round(cpu, 3),
         "messages_per_s": round(count / wall, 1),
         "p50_ms": round(percentile(durations, 0.50) * 1000, 3),
         "p99_ms": round(percentile(durations, 0.99) * 1000, 3),
         "max_ms": round(durations[-1] * 1000, 3),
+        "cpu_ms_per_message": round(cpu * 1000 / count, 3),
         "statements_per_message": count_queries(inbox.pk, args.show_queries),
+        "orm_pk_get_cpu_ms": round(machine_calibration(inbox.pk), 3),
         "target_messages_per_s": TARGET_MESSAGES_PER_SECOND,
     }
 
@@ -154,6 +179,12 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, default=2000)
     parser.add_argument("--per-visitor", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="first seed this many conversations (ten messages each), as on a busy server",
+    )
     parser.add_argument("--in-event-loop", action="store_true", help="call as the consumer does")
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary")
     parser.add_argument("--show-queries", action="store_true", help="print one message's SQL")
@@ -172,6 +203,10 @@ def main() -> None:
         f"p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms"
     )
     print(f"SQL statements per message: {figures['statements_per_message']}")
+    print(
+        f"CPU per message {figures['cpu_ms_per_message']:.2f} ms; on this machine one "
+        f"primary-key get through the ORM costs {figures['orm_pk_get_cpu_ms']:.3f} ms of CPU"
+    )
     print(json.dumps(figures))
 
 

@@ -167,9 +167,17 @@ async def measure(args, base: str, port: int, setup: dict) -> dict:
     return summarise(args, latencies, expected, elapsed)
 
 
+ANSWERS: dict[str, int] = {}
+
+
 async def drain(ws) -> None:
-    async for _ in ws:
-        pass
+    """Read the widget's answers (acks, agent events); count them by type."""
+    async for raw in ws:
+        event = json.loads(raw)
+        key = event.get("type") or event.get("name") or "?"
+        if key == "error":
+            key = f"error:{event.get('error')}"
+        ANSWERS[key] = ANSWERS.get(key, 0) + 1
 
 
 def summarise(args, latencies: list[float], expected: int, elapsed: float) -> dict:
@@ -189,6 +197,7 @@ def summarise(args, latencies: list[float], expected: int, elapsed: float) -> di
         "p99_ms": pct(0.99),
         "max_ms": round(latencies[-1], 1),
         "mean_ms": round(statistics.fmean(latencies), 1),
+        "widget_answers": dict(ANSWERS),
     }
 
 

@@ -8,3 +8,14 @@ os.environ.setdefault("RELAIS_DATA_DIR", tempfile.mkdtemp(prefix="relais-test-")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 from relais.settings import *  # noqa: E402, F403
+
+# The scale-out pass (tests.servers) runs the tests on PostgreSQL and Redis.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    # Close connections after each request or database_sync_to_async call, so
+    # that none is left open when pytest-django drops the test database.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if REDIS_URL:  # noqa: F405
+    # Parallel workers share one Redis and their databases hand out the same
+    # ids: keep their groups (conversation.<id>…) apart.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"relais-test-{worker}:"  # noqa: F405

@@ -75,7 +75,10 @@ class Conversation(models.Model):
             # The inbox list: filter on status (and inbox), most urgent first.
             models.Index(fields=["status", "-priority", "due_at", "-id"], name="conv_urgency"),
             models.Index(fields=["inbox", "status", "-priority", "due_at"], name="conv_inbox"),
-            models.Index(fields=["assignee", "status"], name="conv_assignee"),
+            # "Mine" and "unassigned" (assignee IS NULL), already in urgency order.
+            models.Index(
+                fields=["assignee", "status", "-priority", "due_at", "-id"], name="conv_assignee"
+            ),
             models.Index(fields=["contact", "-last_message_at"], name="conv_contact"),
             # Threading a message: the contact's conversations on one inbox.
             models.Index(fields=["contact", "inbox"], name="conv_thread"),

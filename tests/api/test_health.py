@@ -1,3 +1,4 @@
+from django.db import connection
 from django.test import Client
 
 
@@ -6,4 +7,4 @@ def test_healthz_answers_ok_after_checking_the_database(db, django_assert_num_qu
         response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
-    assert response.json()["database"] == "sqlite"
+    assert response.json()["database"] == connection.vendor

@@ -6,9 +6,14 @@ from tests.web.conftest import MODEL_BACKEND, console_client
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_link_only_for_supervisors(console, supervisor):
+def test_admin_link_only_for_staff(console, supervisor):
+    from tests.factories import make_agent
+
     assert 'href="/admin/"' not in console.get("/").content.decode()
-    assert 'href="/admin/"' in console_client(supervisor).get("/").content.decode()
+    # Supervisors steer from the console; the Django admin is for administrators.
+    assert 'href="/admin/"' not in console_client(supervisor).get("/").content.decode()
+    admin = make_agent("admin", is_staff=True)
+    assert 'href="/admin/"' in console_client(admin).get("/").content.decode()
 
 
 def test_pages_speak_french_by_default_and_offer_english(agent):

@@ -124,8 +124,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self._error("malformed", client_id)
             return
         try:
-            result = await database_sync_to_async(receive_visitor_message)(
-                self.visitor, body, client_id, email=email or ""
+            conversation_id, payload = await database_sync_to_async(_receive_and_render)(
+                self.visitor, body, client_id, email or ""
             )
         except VisitorInputError as error:
             await self._error(error.code, client_id)
@@ -139,8 +139,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             log.warning("webchat message not stored", exc_info=True, extra={"client_id": client_id})
             await self._error("unavailable", client_id)
             return
-        await self._join(result.conversation.pk)
-        payload = await database_sync_to_async(message_payload)(result.message)
+        await self._join(conversation_id)
         await self.send_json({"type": "ack", "client_id": client_id, "message": payload})
 
     async def _receive_typing(self) -> None:
@@ -199,3 +198,11 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                     "author": event.get("author", ""),
                 }
             )
+
+
+def _receive_and_render(
+    visitor: Visitor, body: str, client_id: str, email: str
+) -> tuple[int, dict[str, Any]]:
+    """Store the message and build its ack in one trip to the database thread."""
+    result = receive_visitor_message(visitor, body, client_id, email=email)
+    return result.conversation.pk, message_payload(result.message)

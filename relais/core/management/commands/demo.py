@@ -39,7 +39,7 @@ class Command(BaseCommand):
         # instructions above and for warnings, as the server does.
         worker_env = {**os.environ, "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")}
         worker = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "relais", "worker"], env=worker_env
+            [sys.executable, "-m", "relais", "worker", "--verbosity", "0"], env=worker_env
         )
         try:
             call_command("serve", host=host, port=port)

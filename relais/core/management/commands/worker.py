@@ -21,11 +21,24 @@ class Command(BaseCommand):
     def handle(self, *args, interval: float, batch: bool, **options):
         if batch:
             run_due_jobs(default_jobs(), {}, 0.0)
-            call_command("db_worker", queue_name="*", batch=True, reload=False)
+            call_command(
+                "db_worker",
+                queue_name="*",
+                batch=True,
+                reload=False,
+                verbosity=options["verbosity"],
+            )
             return
         stop = threading.Event()
         start_scheduler(stop)
         try:
-            call_command("db_worker", queue_name="*", interval=interval, reload=False)
+            # -v 0 silences the per-task log lines (our own warnings still show).
+            call_command(
+                "db_worker",
+                queue_name="*",
+                interval=interval,
+                reload=False,
+                verbosity=options["verbosity"],
+            )
         finally:
             stop.set()
