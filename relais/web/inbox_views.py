@@ -15,6 +15,7 @@ from relais.accounts.models import Agent
 from relais.conversations.models import Status
 from relais.conversations.queries import inbox_page
 from relais.web.filters import ANY_STATUS, InboxQuery, parse_inbox_query
+from relais.web.inbox_rows import inbox_rows
 
 PER_PAGE = 25
 VIEW_LABELS = {
@@ -69,9 +70,7 @@ def inbox_list_context(agent: Agent, query: InboxQuery, current_id: int | None =
         refresh["current"] = str(current_id)
     return {
         "query": query,
-        "rows": rows,
-        "current_id": current_id,
-        "filter_qs": query.querystring(page=1),
+        "rows": inbox_rows(rows, query.querystring(page=1), current_id),
         "refresh_url": f"{base}?{refresh.urlencode()}",
         "list_prev_url": _page_url(base, query, query.page - 1) if query.page > 1 else "",
         "list_next_url": _page_url(base, query, query.page + 1) if has_next else "",
