@@ -1,11 +1,11 @@
 """Widget → agent console latency with many concurrent widget websockets.
 
-Starts `relais serve` (one process, SQLite, in-memory channel layer) on a fresh
-data directory, opens one logged-in agent console websocket and N widget
-websockets, and has every widget send messages at random intervals. The latency
-of a message is the time from the widget's send to the console receiving its
-`message.created` event: network, consumer, receive_message() transaction,
-commit and fan-out included.
+Starts `relais serve` (one process, SQLite, in-memory channel layer) and a
+`relais worker` beside it on a fresh data directory, opens one logged-in agent
+console websocket and N widget websockets, and has every widget send messages
+at random intervals. The latency of a message is the time from the widget's
+send to the console receiving its `message.created` event: network, consumer,
+receive_message() transaction, commit and fan-out included.
 
     .venv/bin/python benchmarks/ws_latency.py --clients 200 --messages 5
 
@@ -91,12 +91,18 @@ async def run(args) -> dict:
     server = subprocess.Popen(
         [sys.executable, "-m", "relais", "serve", "--port", str(port)], env=env, cwd=ROOT
     )
+    # The worker runs beside the server as in production (its periodic jobs
+    # include checkpointing the SQLite log, off the messages' path).
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "relais", "worker", "--verbosity", "0"], env=env, cwd=ROOT
+    )
     try:
         await wait_ready(base)
         return await measure(args, base, port, setup)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=10)
 
 
 async def measure(args, base: str, port: int, setup: dict) -> dict:

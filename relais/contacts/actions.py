@@ -1,9 +1,15 @@
-"""Identity resolution: every channel's handles lead to one contact."""
+"""Identity resolution: every channel's handles lead to one contact.
 
-from functools import reduce
-from operator import or_
+Every inbound message resolves its sender, so this speaks SQL through the
+cursor rather than the ORM (see relais.conversations.inbound_store for why);
+tables and columns come from the models' `_meta`, which remain the schema's
+source of truth.
+"""
 
-from django.db.models import Q
+from functools import cache
+
+from django.db import connection
+from django.utils import timezone
 
 from relais.connectors.base import IdentityRef
 from relais.contacts.models import Contact, Identity
@@ -26,43 +32,101 @@ def get_or_create_contact(
     concurrent messages of one customer are threaded one after the other; a
     concurrent insert of the same new identity raises IntegrityError, which the
     caller turns into a retry or a clean failure.
+
+    The contact returned carries its id, name and e-mail address; its other
+    fields load on first access.
     """
     if not identities:
         raise ValueError("an inbound message needs at least one identity")
-    lookup = reduce(or_, (Q(kind=ref.kind, value=ref.value) for ref in identities))
-    known = list(
-        Identity.objects.filter(lookup)
-        .select_related("contact")
-        # Lock in one order (contact id) so two customers' handles cannot deadlock.
-        .select_for_update(of=("contact",))
-        .order_by("contact_id")
-    )
-    if known:
-        # Prefer a verified handle when two identities point at different contacts.
-        known.sort(key=lambda identity: not identity.verified)
-        contact = known[0].contact
-        _fill_blanks(contact, name=name, email=email)
-    else:
-        contact = Contact.objects.create(name=name[:200], email=email)
-    known_pairs = {(identity.kind, identity.value) for identity in known}
-    missing = [ref for ref in identities if (ref.kind, ref.value) not in known_pairs]
-    if missing:
-        Identity.objects.bulk_create(
-            [
-                Identity(contact=contact, kind=ref.kind, value=ref.value, verified=ref.verified)
-                for ref in missing
-            ]
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _known_identities_sql(len(identities), cursor.db.features.has_select_for_update),
+            [part for ref in identities for part in (ref.kind, ref.value)],
         )
+        # Rows: (kind, value, verified, contact id, name, email), by contact id.
+        known = cursor.fetchall()
+        if known:
+            # Prefer a verified handle when two identities point at different contacts.
+            _, _, _, contact_id, known_name, known_email = min(known, key=lambda row: not row[2])
+            contact = Contact.from_db(
+                cursor.db.alias, ["id", "name", "email"], [contact_id, known_name, known_email]
+            )
+            _fill_blanks(contact, name=name, email=email, now=now)
+        else:
+            contact = _create_contact(cursor, name=name[:200], email=email, now=now)
+        known_pairs = {(row[0], row[1]) for row in known}
+        missing = [ref for ref in identities if (ref.kind, ref.value) not in known_pairs]
+        if missing:
+            created_at = cursor.db.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                INSERT_IDENTITY,
+                [[contact.pk, ref.kind, ref.value, ref.verified, created_at] for ref in missing],
+            )
     return contact, not known
 
 
-def _fill_blanks(contact: Contact, *, name: str, email: str) -> None:
-    changed = []
+def _quoted(model, field_name: str | None = None) -> str:
+    name = model._meta.get_field(field_name).column if field_name else model._meta.db_table
+    return connection.ops.quote_name(name)
+
+
+@cache
+def _known_identities_sql(count: int, lock: bool) -> str:
+    """The identities among `count` (kind, value) pairs, with their contact.
+    Locks the contacts in one order (contact id) so that two customers'
+    handles cannot deadlock."""
+    i = lambda name: "i." + _quoted(Identity, name)  # noqa: E731
+    c = lambda name: "c." + _quoted(Contact, name)  # noqa: E731
+    pair = f"({i('kind')} = %s AND {i('value')} = %s)"
+    sql = (
+        f"SELECT {i('kind')}, {i('value')}, {i('verified')}, {c('id')}, {c('name')}, {c('email')} "  # noqa: S608 (names from _meta)
+        f"FROM {_quoted(Identity)} i JOIN {_quoted(Contact)} c ON {c('id')} = {i('contact')} "
+        f"WHERE {' OR '.join([pair] * count)} ORDER BY {i('contact')}"
+    )
+    return sql + " FOR UPDATE OF c" if lock else sql
+
+
+INSERT_CONTACT = (
+    f"INSERT INTO {_quoted(Contact)} ({_quoted(Contact, 'name')}, {_quoted(Contact, 'email')}, "  # noqa: S608 (names from _meta)
+    f"{_quoted(Contact, 'phone')}, {_quoted(Contact, 'locale')}, "
+    f"{_quoted(Contact, 'created_at')}, {_quoted(Contact, 'updated_at')}) "
+    f"VALUES (%s, %s, %s, %s, %s, %s) RETURNING {_quoted(Contact, 'id')}"
+)
+INSERT_IDENTITY = (
+    f"INSERT INTO {_quoted(Identity)} ({_quoted(Identity, 'contact')}, "  # noqa: S608 (names from _meta)
+    f"{_quoted(Identity, 'kind')}, {_quoted(Identity, 'value')}, "
+    f"{_quoted(Identity, 'verified')}, {_quoted(Identity, 'created_at')}) "
+    "VALUES (%s, %s, %s, %s, %s)"
+)
+
+
+def _create_contact(cursor, *, name: str, email: str, now) -> Contact:
+    db_now = cursor.db.ops.adapt_datetimefield_value(now)
+    cursor.execute(INSERT_CONTACT, [name, email, "", "", db_now, db_now])
+    contact = Contact(
+        id=cursor.fetchone()[0],
+        name=name,
+        email=email,
+        phone="",
+        locale="",
+        created_at=now,
+        updated_at=now,
+    )
+    contact._state.adding = False
+    contact._state.db = cursor.db.alias
+    return contact
+
+
+def _fill_blanks(contact: Contact, *, name: str, email: str, now) -> None:
+    """Complete a known contact's missing name or e-mail address (rare: the
+    ORM will do)."""
+    changed = {}
     if name and not contact.name:
-        contact.name = name[:200]
-        changed.append("name")
+        changed["name"] = name[:200]
     if email and not contact.email:
-        contact.email = email
-        changed.append("email")
+        changed["email"] = email
     if changed:
-        contact.save(update_fields=[*changed, "updated_at"])
+        Contact.objects.filter(pk=contact.pk).update(**changed, updated_at=now)
+        for field_name, value in {**changed, "updated_at": now}.items():
+            setattr(contact, field_name, value)

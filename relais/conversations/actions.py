@@ -12,11 +12,9 @@ from django.utils import timezone
 
 from relais.accounts.models import Agent
 from relais.connectors.base import InboundMessage
-from relais.connectors.models import Inbox
-from relais.connectors.registry import get_connector
 from relais.contacts.actions import get_or_create_contact
-from relais.contacts.models import Contact
 from relais.conversations.errors import InvalidInput
+from relais.conversations.inbound_store import store_inbound
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
@@ -27,7 +25,6 @@ from relais.conversations.models import (
 )
 from relais.conversations.realtime import publish_conversation, publish_message
 from relais.core.events import record_event
-from relais.routing.sla import response_due
 
 log = logging.getLogger(__name__)
 
@@ -89,93 +86,16 @@ def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
     contact, contact_is_new = get_or_create_contact(
         inbound.identities, name=inbound.contact_name, email=inbound.contact_email
     )
-    now = timezone.now()
-    preview = body[:PREVIEW_LENGTH]
-    # A new contact has no conversation yet: no need to look for one.
-    conversation = None if contact_is_new else _current_conversation(contact, inbound)
-    is_new = conversation is None
-    reopened = False
-    if conversation is None:
-        kind = Inbox.objects.values_list("kind", flat=True).get(pk=inbound.inbox_id)
-        subject = inbound.subject or body.split("\n", 1)[0][:80]
-        conversation = Conversation.objects.create(
-            inbox_id=inbound.inbox_id,
-            channel=kind,
-            contact=contact,
-            subject=subject[:255],
-            status=Status.OPEN,
-            last_message_at=now,
-            last_message_preview=preview,
-            unread_count=1,
-            waiting_since=now,
-            due_at=response_due(get_connector(kind).channel_class, now),
-        )
-    else:
-        reopened = conversation.status != Status.OPEN
-        conversation.status = Status.OPEN
-        conversation.snoozed_until = None
-        conversation.last_message_at = now
-        conversation.last_message_preview = preview
-        conversation.unread_count += 1
-        changed = [
-            "status",
-            "snoozed_until",
-            "last_message_at",
-            "last_message_preview",
-            "unread_count",
-            "updated_at",
-        ]
-        if conversation.waiting_since is None:
-            conversation.waiting_since = now
-            conversation.due_at = response_due(
-                get_connector(conversation.channel).channel_class, now
-            )
-            changed += ["waiting_since", "due_at"]
-        conversation.save(update_fields=changed)
-    message = Message.objects.create(
-        conversation=conversation,
-        inbox_id=inbound.inbox_id,
-        direction=Direction.INBOUND,
-        body=body,
-        status=DeliveryStatus.RECEIVED,
-        provider_message_id=inbound.provider_message_id,
-        metadata=inbound.metadata,
+    stored = store_inbound(inbound, body, contact, contact_is_new)
+    publish_message(stored.message)
+    if stored.new_conversation:
+        publish_conversation(stored.conversation, "conversation.created")
+    return ReceiveResult(
+        stored.message,
+        stored.conversation,
+        created=True,
+        new_conversation=stored.new_conversation,
     )
-    if is_new:
-        record_event(
-            "conversation.created",
-            conversation=conversation,
-            contact=contact,
-            channel=conversation.channel,
-        )
-    elif reopened:
-        record_event("conversation.reopened", conversation=conversation, contact=contact)
-    record_event(
-        "message.received",
-        conversation=conversation,
-        message=message,
-        contact=contact,
-        channel=conversation.channel,
-    )
-    publish_message(message)
-    if is_new:
-        publish_conversation(conversation, "conversation.created")
-    return ReceiveResult(message, conversation, created=True, new_conversation=is_new)
-
-
-def _current_conversation(contact: Contact, inbound: InboundMessage) -> Conversation | None:
-    """The conversation a message of a known contact belongs to: the one the
-    provider points at, else the contact's latest unresolved conversation on
-    this inbox (None: start a new one). Concurrent messages of the contact wait
-    for each other on the contact's row lock (see resolve_contact)."""
-    candidates = Conversation.objects.select_for_update().filter(
-        inbox_id=inbound.inbox_id, contact=contact
-    )
-    if inbound.conversation_id:
-        pointed = candidates.filter(pk=inbound.conversation_id).first()
-        if pointed:
-            return pointed
-    return candidates.exclude(status=Status.RESOLVED).order_by("-id").first()
 
 
 def reply(conversation: Conversation, agent: Agent, body: str) -> Message:

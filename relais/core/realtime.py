@@ -6,10 +6,14 @@ Events are sent after the transaction commits, so a client never hears of a
 row it cannot read yet.
 """
 
+import asyncio
 import logging
+import os
+import threading
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -29,8 +33,13 @@ def agent_group(agent_id: int) -> str:
 
 
 def broadcast(groups: list[str], event: dict[str, Any]) -> None:
-    """Send `event` to every group now. Failures are logged, never raised: the
-    database is the truth and clients catch up on their next fetch."""
+    """Send `event` to every group. Failures are logged, never raised: the
+    database is the truth and clients catch up on their next fetch.
+
+    Inside the ASGI server (a database thread of its event loop) the send is
+    scheduled on that loop; elsewhere (the worker, scripts) it is handed to a
+    background loop. Either way this returns at once, and one thread's events
+    keep their order (both loops run callbacks first in, first out)."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -40,13 +49,106 @@ def broadcast(groups: list[str], event: dict[str, Any]) -> None:
         for group in groups:
             await layer.group_send(group, message)
 
+    def when_done(sent: asyncio.Task) -> None:
+        _log_failure(sent, event)
+
     try:
-        # One async_to_sync for all groups: outside an event loop (the worker,
-        # scripts) each call starts a thread and a loop of its own.
-        async_to_sync(send_to_all_groups)()
+        server_loop = _server_event_loop()
+        if server_loop is not None:
+            # The in-memory layer's queues belong to the server's loop: send
+            # there, without waiting for it, since every consumer's database
+            # work queues behind this thread.
+            server_loop.call_soon_threadsafe(_start_on, server_loop, send_to_all_groups, when_done)
+        else:
+            # async_to_sync would start a thread and a loop for every call
+            # (~1 ms): one long-lived loop serves every broadcast instead.
+            _background.submit(send_to_all_groups, when_done)
     except Exception:
         log.exception("realtime broadcast failed", extra={"event": event.get("name")})
 
 
 def broadcast_on_commit(groups: list[str], event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: broadcast(groups, event))
+
+
+def _start_on(
+    loop: asyncio.AbstractEventLoop,
+    send: Callable[[], Coroutine],
+    when_done: Callable[[asyncio.Task], None],
+) -> None:
+    loop.create_task(send()).add_done_callback(when_done)
+
+
+def _server_event_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop this thread was called from through sync_to_async (the
+    ASGI server's, or a test's), None in a plain thread. Checked as asgiref
+    checks it: a loop of the parent process or a closed loop does not count."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or loop.is_closed():
+        return None
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return loop
+
+
+class _BackgroundSender:
+    """One event loop in a daemon thread ("relais-broadcast"), started on first
+    use, that runs the broadcasts of threads without a loop of their own.
+
+    Waking the loop costs a system call and a switch of threads: while
+    broadcasts keep coming, the loop looks for new ones every few milliseconds
+    instead of being woken for each; it waits for a wake-up again once idle."""
+
+    POLL_SECONDS = 0.002
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: list[tuple[Callable[[], Coroutine], Callable[[asyncio.Task], None]]] = []
+        self._draining = False
+
+    def submit(
+        self, send: Callable[[], Coroutine], when_done: Callable[[asyncio.Task], None]
+    ) -> None:
+        """Run `send()` on the loop, then `when_done(task)`; returns at once."""
+        with self._lock:
+            self._pending.append((send, when_done))
+            wake = not self._draining
+            self._draining = True
+            loop = self._started_loop()
+        if wake:
+            loop.call_soon_threadsafe(self._start_pending)
+
+    def _started_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            threading.Thread(
+                target=self._loop.run_forever, name="relais-broadcast", daemon=True
+            ).start()
+        return self._loop
+
+    def _start_pending(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+            self._draining = bool(pending)
+        for send, when_done in pending:
+            self._loop.create_task(send()).add_done_callback(when_done)
+        if pending:
+            self._loop.call_later(self.POLL_SECONDS, self._start_pending)
+
+
+_background = _BackgroundSender()
+# A forked child has no such thread: it starts its own on first use.
+os.register_at_fork(after_in_child=_background.__init__)
+
+
+def _log_failure(sending: asyncio.Task, event: dict[str, Any]) -> None:
+    if sending.cancelled():
+        return
+    error = sending.exception()
+    if error is not None:
+        log.error(
+            "realtime broadcast failed",
+            exc_info=(type(error), error, error.__traceback__),
+            extra={"event": event.get("name")},
+        )

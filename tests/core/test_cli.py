@@ -55,7 +55,12 @@ def test_createagent_refuses_an_unknown_role(db):
 
 
 def test_main_dispatches_to_the_management_command(db, monkeypatch):
+    from django.db import connections
+
     monkeypatch.setattr(sys, "argv", ["relais", "createagent", "carol@example.com"])
+    # run_from_argv closes every connection when the command ends, which would
+    # close the test's own transaction under it.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     main()
     assert Agent.objects.filter(email="carol@example.com").exists()
 

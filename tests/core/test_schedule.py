@@ -27,3 +27,16 @@ def test_a_failing_job_does_not_stop_the_others(caplog):
     run_due_jobs(jobs, {}, 0)
     assert calls == [1]
     assert "periodic job failed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_log_checkpoint_runs_outside_transactions():
+    # The worker's jobs run in autocommit mode; a checkpoint cannot run inside
+    # an open transaction, hence transaction=True here.
+    from django.db import connection
+
+    from relais.core.schedule import checkpoint_sqlite_log
+
+    assert checkpoint_sqlite_log() >= 0
+    if connection.vendor != "sqlite":
+        assert checkpoint_sqlite_log() == 0
