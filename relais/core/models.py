@@ -21,6 +21,7 @@ class Event(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # events are read by conversation and kind, never by message
         related_name="+",
     )
     contact = models.ForeignKey(
