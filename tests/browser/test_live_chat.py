@@ -93,3 +93,31 @@ def test_html_in_a_chat_message_stays_inert_text_in_widget_and_console(
     frame = next(f for f in shop.frames if "/frame/" in f.url)
     assert frame.evaluate("window.__pwned") is None
     assert shop.evaluate("window.__pwned") is None
+
+
+def test_console_picks_up_a_status_the_worker_set_without_a_realtime_event(
+    chat_setup, live_server_url, new_page
+):
+    """One machine without Redis: the worker's 'sent' cannot be pushed to the
+    server's websockets, so the page looks again at messages still queued."""
+    from relais.conversations.models import DeliveryStatus, Direction, Message
+    from tests.factories import make_conversation
+
+    inbox, agent = chat_setup
+    conversation = make_conversation(inbox, "Bonjour")
+    queued = Message.objects.create(
+        conversation=conversation,
+        inbox=inbox,
+        direction=Direction.OUTBOUND,
+        author=agent,
+        body="Je regarde.",
+        status=DeliveryStatus.QUEUED,
+    )
+    console = new_page(locale="en-US")
+    log_in(console, live_server_url, agent.email)
+    console.goto(f"{live_server_url}/c/{conversation.pk}/")
+    shown = console.locator(f'[data-message-id="{queued.pk}"]')
+    expect(shown).to_have_attribute("data-status", "queued")
+    # What the worker does in its own process: no event reaches this server.
+    Message.objects.filter(pk=queued.pk).update(status=DeliveryStatus.SENT)
+    expect(shown).to_have_attribute("data-status", "sent", timeout=12_000)

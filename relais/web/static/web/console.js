@@ -406,4 +406,15 @@
     }
     event.preventDefault();
   });
+
+  // Without Redis, the worker's status changes (queued → sent, failed) cannot
+  // reach this page over the websocket (the in-memory channel layer lives in
+  // the server process): look again at messages still queued.
+  const QUEUED_RECHECK_MS = 5000;
+  setInterval(function () {
+    if (!timeline || document.hidden) return;
+    timeline.querySelectorAll('[data-message-id][data-status="queued"]').forEach(function (item) {
+      refreshMessage(item.dataset.messageId);
+    });
+  }, QUEUED_RECHECK_MS);
 })();
