@@ -84,8 +84,8 @@ class Conversation(models.Model):
             models.Index(
                 fields=["assignee", "status", "-priority", "due_at", "-id"], name="conv_assignee"
             ),
-            models.Index(fields=["contact", "-last_message_at"], name="conv_contact"),
-            # Threading a message: the contact's conversations on one inbox.
+            # Threading a message, and a contact's other conversations (a contact
+            # has few: they are sorted by recency without an index).
             models.Index(fields=["contact", "inbox"], name="conv_thread"),
         ]
 
