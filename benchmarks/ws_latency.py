@@ -7,7 +7,7 @@ at random intervals. The latency of a message is the time from the widget's
 send to the console receiving its `message.created` event: network, consumer,
 receive_message() transaction, commit and fan-out included.
 
-    .venv/bin/python benchmarks/ws_latency.py --clients 200 --messages 5
+    .venv/bin/python -m benchmarks.ws_latency --clients 200 --messages 5
 
 Last line: one JSON object with the figures.
 """
@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,13 +29,10 @@ from pathlib import Path
 import httpx
 import websockets
 
+from benchmarks.setup import percentile
+from tests.servers import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(env: dict) -> dict:
@@ -189,8 +185,8 @@ async def drain(ws) -> None:
 def summarise(args, latencies: list[float], expected: int, elapsed: float) -> dict:
     latencies.sort()
 
-    def pct(p: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
+    def pct(fraction: float) -> float:
+        return round(percentile(latencies, fraction), 1)
 
     return {
         "clients": args.clients,

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from relais.accounts.models import Agent, Team
 from relais.connectors.models import Inbox
+from relais.contacts.models import Contact
 from relais.conversations.models import Conversation
 
 
@@ -45,6 +46,16 @@ def visible_conversations(agent: Agent) -> QuerySet[Conversation]:
     ids = visible_inbox_ids(agent)
     conversations = Conversation.objects.all()
     return conversations if ids is None else conversations.filter(inbox_id__in=ids)
+
+
+def visible_contacts(agent: Agent) -> QuerySet[Contact]:
+    """Contacts with a conversation in an inbox the agent may see (all of them
+    for supervisors and admins)."""
+    inbox_ids = visible_inbox_ids(agent)
+    if inbox_ids is None:
+        return Contact.objects.all()
+    seen_in = Conversation.objects.filter(inbox_id__in=inbox_ids).values("contact_id")
+    return Contact.objects.filter(pk__in=seen_in)
 
 
 def access_conversation(agent: Agent, conversation_id: int) -> Conversation:

@@ -1,28 +1,17 @@
 """Contacts, visibility-filtered: agents see the contacts who wrote to an inbox
 they can see; supervisors and admins see everyone."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from relais.accounts.access import NotVisible, visible_inbox_ids
-from relais.accounts.models import Agent
+from relais.accounts.access import NotVisible, visible_contacts
 from relais.api.auth import current_agent
 from relais.api.pagination import paginate
 from relais.api.schemas.common import READ_ERRORS
 from relais.api.schemas.contacts import ContactDetailOut, ContactPage, ContactQuery
-from relais.contacts.models import Contact
-from relais.conversations.models import Conversation
 
 router = Router(tags=["contacts"])
-
-
-def visible_contacts(agent: Agent) -> QuerySet[Contact]:
-    inbox_ids = visible_inbox_ids(agent)
-    if inbox_ids is None:
-        return Contact.objects.all()
-    seen_in = Conversation.objects.filter(inbox_id__in=inbox_ids).values("contact_id")
-    return Contact.objects.filter(pk__in=seen_in)
 
 
 @router.get("/contacts", response={200: ContactPage, **READ_ERRORS})

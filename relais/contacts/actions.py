@@ -13,12 +13,7 @@ from django.utils import timezone
 
 from relais.connectors.base import IdentityRef
 from relais.contacts.models import Contact, Identity
-
-
-def resolve_contact(identities: list[IdentityRef], *, name: str = "", email: str = "") -> Contact:
-    """Return the contact one of `identities` already belongs to, or a new one
-    (see get_or_create_contact)."""
-    return get_or_create_contact(identities, name=name, email=email)[0]
+from relais.core.sql import column, table
 
 
 def get_or_create_contact(
@@ -66,37 +61,32 @@ def get_or_create_contact(
     return contact, not known
 
 
-def _quoted(model, field_name: str | None = None) -> str:
-    name = model._meta.get_field(field_name).column if field_name else model._meta.db_table
-    return connection.ops.quote_name(name)
-
-
 @cache
 def _known_identities_sql(count: int, lock: bool) -> str:
     """The identities among `count` (kind, value) pairs, with their contact.
     Locks the contacts in one order (contact id) so that two customers'
     handles cannot deadlock."""
-    i = lambda name: "i." + _quoted(Identity, name)  # noqa: E731
-    c = lambda name: "c." + _quoted(Contact, name)  # noqa: E731
+    i = lambda name: "i." + column(Identity, name)  # noqa: E731
+    c = lambda name: "c." + column(Contact, name)  # noqa: E731
     pair = f"({i('kind')} = %s AND {i('value')} = %s)"
     sql = (
         f"SELECT {i('kind')}, {i('value')}, {i('verified')}, {c('id')}, {c('name')}, {c('email')} "  # noqa: S608 (names from _meta)
-        f"FROM {_quoted(Identity)} i JOIN {_quoted(Contact)} c ON {c('id')} = {i('contact')} "
+        f"FROM {table(Identity)} i JOIN {table(Contact)} c ON {c('id')} = {i('contact')} "
         f"WHERE {' OR '.join([pair] * count)} ORDER BY {i('contact')}"
     )
     return sql + " FOR UPDATE OF c" if lock else sql
 
 
 INSERT_CONTACT = (
-    f"INSERT INTO {_quoted(Contact)} ({_quoted(Contact, 'name')}, {_quoted(Contact, 'email')}, "  # noqa: S608 (names from _meta)
-    f"{_quoted(Contact, 'phone')}, {_quoted(Contact, 'locale')}, "
-    f"{_quoted(Contact, 'created_at')}, {_quoted(Contact, 'updated_at')}) "
-    f"VALUES (%s, %s, %s, %s, %s, %s) RETURNING {_quoted(Contact, 'id')}"
+    f"INSERT INTO {table(Contact)} ({column(Contact, 'name')}, {column(Contact, 'email')}, "  # noqa: S608 (names from _meta)
+    f"{column(Contact, 'phone')}, {column(Contact, 'locale')}, "
+    f"{column(Contact, 'created_at')}, {column(Contact, 'updated_at')}) "
+    f"VALUES (%s, %s, %s, %s, %s, %s) RETURNING {column(Contact, 'id')}"
 )
 INSERT_IDENTITY = (
-    f"INSERT INTO {_quoted(Identity)} ({_quoted(Identity, 'contact')}, "  # noqa: S608 (names from _meta)
-    f"{_quoted(Identity, 'kind')}, {_quoted(Identity, 'value')}, "
-    f"{_quoted(Identity, 'verified')}, {_quoted(Identity, 'created_at')}) "
+    f"INSERT INTO {table(Identity)} ({column(Identity, 'contact')}, "  # noqa: S608 (names from _meta)
+    f"{column(Identity, 'kind')}, {column(Identity, 'value')}, "
+    f"{column(Identity, 'verified')}, {column(Identity, 'created_at')}) "
     "VALUES (%s, %s, %s, %s, %s)"
 )
 

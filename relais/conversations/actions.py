@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
+from relais.accounts.access import can_see_inbox
 from relais.accounts.models import Agent
 from relais.connectors.base import InboundMessage
 from relais.contacts.actions import get_or_create_contact
@@ -21,8 +23,11 @@ from relais.conversations.models import (
     Direction,
     Message,
     MessageKind,
+    Priority,
     Status,
+    Tag,
 )
+from relais.conversations.outbox import enqueue_delivery
 from relais.conversations.realtime import publish_conversation, publish_message
 from relais.core.events import record_event
 
@@ -105,8 +110,6 @@ def reply(conversation: Conversation, agent: Agent, body: str) -> Message:
     Answering takes the customer out of the waiting state and, if nobody owns
     the conversation yet, assigns it to the agent who answered."""
     body = _clean_body(body)
-    from relais.conversations.outbox import enqueue_delivery
-
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         message = Message.objects.create(
@@ -187,8 +190,6 @@ def assign_conversation(
 
     The agent must be able to see the conversation's inbox; raises InvalidInput
     otherwise."""
-    from relais.accounts.access import can_see_inbox
-
     if agent is not None and not can_see_inbox(agent, conversation.inbox_id):
         raise InvalidInput("this agent does not serve this inbox")
     with transaction.atomic():
@@ -253,8 +254,6 @@ def set_status(
 
 def set_priority(conversation: Conversation, priority: int, *, by: Agent | None) -> Conversation:
     """Raise or lower a conversation's priority (it orders the queue)."""
-    from relais.conversations.models import Priority
-
     if priority not in Priority.values:
         raise InvalidInput(f"unknown priority: {priority}")
     with transaction.atomic():
@@ -287,10 +286,6 @@ def wake_snoozed_conversations() -> int:
 
 def set_tags(conversation: Conversation, names: list[str], *, by: Agent) -> list[str]:
     """Replace the conversation's tags (created on first use); returns them sorted."""
-    from django.utils.text import slugify
-
-    from relais.conversations.models import Tag
-
     wanted = sorted({slugify(name, allow_unicode=True) for name in names} - {""})
     if any(len(name) > 64 for name in wanted):
         raise InvalidInput("a tag is at most 64 characters")

@@ -34,17 +34,10 @@ from relais.conversations.models import (
     Status,
 )
 from relais.core.models import Event
+from relais.core.sql import column, table
 from relais.routing.sla import response_due
 
 PREVIEW_LENGTH = Conversation._meta.get_field("last_message_preview").max_length
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model: type[Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
 def _stored_fields(model: type[Model]) -> list:
@@ -54,21 +47,21 @@ def _stored_fields(model: type[Model]) -> list:
 def _insert_sql(model: type[Model], *, returning_id: bool) -> str:
     columns = [connection.ops.quote_name(field.column) for field in _stored_fields(model)]
     sql = (
-        f"INSERT INTO {_table(model)} ({', '.join(columns)}) "  # noqa: S608 (names from _meta)
+        f"INSERT INTO {table(model)} ({', '.join(columns)}) "  # noqa: S608 (names from _meta)
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    return f"{sql} RETURNING {_column(model, 'id')}" if returning_id else sql
+    return f"{sql} RETURNING {column(model, 'id')}" if returning_id else sql
 
 
 def _find_conversation_sql(*, pointed: bool) -> str:
     """The contact's conversations on the inbox: the one the provider points at,
     or the latest unresolved one. Selects (id, channel, status, not waiting)."""
-    c = lambda name: _column(Conversation, name)  # noqa: E731
+    c = lambda name: column(Conversation, name)  # noqa: E731
     where = f"{c('inbox')} = %s AND {c('contact')} = %s AND "
     where += f"{c('id')} = %s" if pointed else f"{c('status')} <> %s ORDER BY {c('id')} DESC"
     return (
         f"SELECT {c('id')}, {c('channel')}, {c('status')}, {c('waiting_since')} IS NULL "  # noqa: S608 (names from _meta)
-        f"FROM {_table(Conversation)} WHERE {where} LIMIT 1"
+        f"FROM {table(Conversation)} WHERE {where} LIMIT 1"
     )
 
 
@@ -76,7 +69,7 @@ def _update_conversation_sql(*, reopens: bool, starts_waiting: bool) -> str:
     """What a new customer message changes on its conversation (the `updated_at`
     auto_now included); returns the new unread count. The status is set only
     when it changes: three indexes hold it."""
-    c = lambda name: _column(Conversation, name)  # noqa: E731
+    c = lambda name: column(Conversation, name)  # noqa: E731
     changes = [f"{c('status')} = %s"] if reopens else []
     changes += [
         f"{c('snoozed_until')} = NULL",
@@ -88,7 +81,7 @@ def _update_conversation_sql(*, reopens: bool, starts_waiting: bool) -> str:
     if starts_waiting:
         changes += [f"{c('waiting_since')} = %s", f"{c('due_at')} = %s"]
     return (
-        f"UPDATE {_table(Conversation)} SET {', '.join(changes)} "  # noqa: S608 (names from _meta)
+        f"UPDATE {table(Conversation)} SET {', '.join(changes)} "  # noqa: S608 (names from _meta)
         f"WHERE {c('id')} = %s RETURNING {c('unread_count')}"
     )
 

@@ -6,12 +6,13 @@ so that what they create is committed and visible to the server's threads.
 
 import asyncio
 import os
-import socket
 import threading
 import time
 
 import pytest
 import uvicorn
+
+from tests.servers import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,12 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class _ThreadedServer(uvicorn.Server):
@@ -47,7 +42,7 @@ def _allow_sync_db_beside_playwright(monkeypatch):
 def live_server_url(transactional_db):
     from relais.asgi import application
 
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         application,
         host="127.0.0.1",

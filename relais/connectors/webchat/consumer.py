@@ -24,14 +24,18 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
-from relais.connectors.models import Inbox
 from relais.connectors.webchat.actions import (
     VisitorInputError,
     mark_replies_read,
     receive_visitor_message,
     visitor_conversation_ids,
 )
-from relais.connectors.webchat.visitors import Visitor, visitor_from_token, webchat_config
+from relais.connectors.webchat.visitors import (
+    Visitor,
+    active_webchat_inbox,
+    visitor_from_token,
+    webchat_config,
+)
 from relais.conversations.errors import InvalidInput
 from relais.conversations.realtime import message_payload
 from relais.core.realtime import conversation_group
@@ -72,7 +76,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _authenticate(self, public_key: str, token: str) -> Visitor | None:
-        inbox = Inbox.objects.filter(public_key=public_key, kind="webchat", is_active=True).first()
+        inbox = active_webchat_inbox(public_key)
         if inbox is None:
             return None
         visitor = visitor_from_token(inbox, token)

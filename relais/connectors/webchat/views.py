@@ -35,6 +35,7 @@ from relais.connectors.webchat.embedding import (
 from relais.connectors.webchat.visitors import (
     IdentityRefused,
     SessionRequest,
+    active_webchat_inbox,
     open_session,
     webchat_config,
 )
@@ -45,7 +46,7 @@ DEMO_CUSTOMER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
 def _webchat_inbox(public_key: str) -> Inbox:
-    inbox = Inbox.objects.filter(public_key=public_key, kind="webchat", is_active=True).first()
+    inbox = active_webchat_inbox(public_key)
     if inbox is None:
         raise Http404("unknown widget")
     return inbox
@@ -54,7 +55,7 @@ def _webchat_inbox(public_key: str) -> Inbox:
 @require_GET
 def loader_script(request: HttpRequest, public_key: str) -> HttpResponse:
     """The script a host site includes: adds the launcher and the frame."""
-    inbox = Inbox.objects.filter(public_key=public_key, kind="webchat", is_active=True).first()
+    inbox = active_webchat_inbox(public_key)
     if inbox is None:
         body = "/* Relais: unknown or inactive widget key. */\n"
         return HttpResponse(body, content_type="application/javascript", status=404)

@@ -103,6 +103,11 @@ class Visitor:
         )
 
 
+def active_webchat_inbox(public_key: str) -> Inbox | None:
+    """The active web-chat inbox a widget key names, or None."""
+    return Inbox.objects.filter(public_key=public_key, kind="webchat", is_active=True).first()
+
+
 def webchat_config(inbox: Inbox) -> WebchatConfig:
     """The inbox's widget settings. Keys other apps may add are ignored; a bad
     value for a known key raises pydantic.ValidationError rather than silently
