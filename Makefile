@@ -18,16 +18,17 @@ demo: $(STAMP)
 	$(BIN)/relais demo
 
 # Debian packages the tests drive for real: Chromium for the browser tests,
-# PostgreSQL and Redis for the scale-out tests.
+# PostgreSQL and Redis for the scale-out tests, Dovecot for the IMAP tests.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null || ! command -v msgfmt >/dev/null; then \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium postgresql redis-server gettext; \
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null || ! command -v msgfmt >/dev/null || [ ! -x /usr/sbin/dovecot ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium postgresql redis-server gettext dovecot-imapd; \
 	fi
 
 # The tests that must also hold on the scale-out stack: run a second time
 # against throwaway PostgreSQL and Redis servers (tests/servers.py starts them,
 # sets DATABASE_URL and REDIS_URL, and stops them whatever happens).
-SCALEOUT_TESTS ?= tests/conversations tests/contacts tests/api tests/scaleout
+SCALEOUT_TESTS ?= tests/conversations tests/contacts tests/api tests/scaleout \
+	tests/connectors/email/test_ingest.py tests/connectors/email/test_smtpd.py
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "relais.contacts",
     "relais.connectors",
     "relais.connectors.webchat",  # the widget's templates and static files
+    "relais.connectors.webform",  # the contact form's templates and static files
     "relais.conversations",
     "relais.routing",
     "relais.web",
@@ -196,9 +197,22 @@ if env_bool("RELAIS_IMMEDIATE_TASKS", False):
 # Outbound retries: attempts and the first backoff delay (doubled each time).
 RELAIS_SEND_MAX_ATTEMPTS = int(os.environ.get("RELAIS_SEND_MAX_ATTEMPTS", "6"))
 RELAIS_SEND_BACKOFF_SECONDS = float(os.environ.get("RELAIS_SEND_BACKOFF_SECONDS", "10"))
+# E-mail inboxes without their own SMTP server send through this relay:
+# smtp://user:password@host:587 (STARTTLS), smtps://host:465, or
+# smtp://host:25?security=none. RELAIS_SMTP_CA_FILE: extra CAs to trust (a PEM
+# bundle) for servers with a private certificate.
+RELAIS_SMTP_URL = os.environ.get("RELAIS_SMTP_URL", "")
+RELAIS_SMTP_CA_FILE = os.environ.get("RELAIS_SMTP_CA_FILE", "")
 # Widget visitor tokens live this long (seconds): a year, like a chat cookie.
 RELAIS_VISITOR_TOKEN_MAX_AGE = 365 * 24 * 3600
 RELAIS_MAX_MESSAGE_LENGTH = 20_000
+# E-mail: the largest mail accepted (SMTP SIZE), the largest attachment kept,
+# and where mails that could not be stored wait for `relais importmail`.
+RELAIS_EMAIL_MAX_BYTES = int(os.environ.get("RELAIS_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))
+RELAIS_EMAIL_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("RELAIS_EMAIL_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+)
+RELAIS_EMAIL_QUARANTINE_DIR = DATA_DIR / "quarantine"
 
 LOGGING = {
     "version": 1,

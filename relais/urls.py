@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("widget/", include("relais.connectors.webchat.urls")),
+    path("contact/", include("relais.connectors.webform.urls")),
     path("demo/shop/", demo_shop, name="demo-shop"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("relais.web.urls")),

@@ -32,6 +32,16 @@ def make_inbox(kind: str = "webchat", *, name: str | None = None, teams=(), **co
     return inbox
 
 
+def make_email_inbox(
+    address: str = "support@example.com", *, name: str | None = None, teams=(), **settings
+) -> Inbox:
+    """An e-mail inbox whose settings went through the connector's validation."""
+    from relais.connectors.email.config import EmailConfig
+
+    config = EmailConfig.model_validate({"address": address, **settings}).model_dump(mode="json")
+    return make_inbox("email", name=name, teams=teams, **config)
+
+
 def make_team(name: str | None = None, *, inboxes=(), members=()) -> Team:
     team = Team.objects.create(name=name or f"Team {next(_seq)}")
     team.inboxes.add(*inboxes)

@@ -1,4 +1,5 @@
-"""Throwaway PostgreSQL and Redis servers for the scale-out tests and benchmarks.
+"""Throwaway PostgreSQL and Redis servers for the scale-out tests and benchmarks,
+and a Dovecot IMAP server for the e-mail fetcher's tests.
 
 Each server listens on a free port of 127.0.0.1, keeps its files (and its unix
 socket) in a temporary directory, and is stopped and wiped on exit, whatever
@@ -11,6 +12,9 @@ services: only the binaries `apt-get install postgresql redis-server` ships.
     # Run a command with DATABASE_URL and REDIS_URL pointing at fresh servers;
     # exits with the command's exit code.
     python -m tests.servers run -- pytest tests/scaleout
+
+    with dovecot_server({"support": "secret"}) as imap:
+        imap.deliver("support", raw_mail)   # then fetch from imap.host:imap.port
 
 PostgreSQL refuses to run as root: as root, its processes run as the `postgres`
 system user (created by the Debian package) and the directory is given to it.
@@ -29,7 +33,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 READY_TIMEOUT_SECONDS = 30.0
@@ -259,6 +264,215 @@ def redis_server() -> Iterator[str]:
                 if attempt == 2:
                     raise
         yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        if process is not None:
+            _stop_process(process, signal.SIGTERM)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+DOVECOT_CONFIG = """\
+base_dir = {workdir}/run
+state_dir = {workdir}/state
+log_path = {workdir}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <{workdir}/cert.pem
+ssl_key = <{workdir}/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+# Refuse a wrong password at once, and no growing penalty for the next logins.
+auth_failure_delay = 0
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+{run_as}
+first_valid_uid = {uid}
+# New mail shows up in IDLE at once (inotify), or within a second without it.
+mailbox_idle_check_interval = 1 secs
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {workdir}/users
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={workdir}/home/%u
+}}
+mail_location = maildir:~/Maildir
+# No statistics: their process would hold up the shutdown by seconds.
+stats_writer_socket_path =
+service imap-login {{
+  inet_listener imap {{
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+"""
+# Dovecot refuses to give mail access to uid 0: as root, mailboxes belong to
+# the Debian `mail` system user.
+DOVECOT_MAIL_USER = "mail"
+
+
+@dataclass
+class DovecotServer:
+    """A running Dovecot: IMAP with STARTTLS on `port`, implicit TLS on
+    `tls_port`, its certificate signed by the CA in `ca_path` (for 127.0.0.1
+    and localhost). `users` maps user names to passwords."""
+
+    host: str
+    port: int
+    tls_port: int
+    ca_path: Path
+    users: dict[str, str]
+    users_file: Path
+    config_path: Path
+
+    def add_user(self, name: str, password: str) -> None:
+        """Create a user; returns once the user can log in (Dovecot looks at
+        its passwd-file for changes at most once a second)."""
+        self.users[name] = password
+        self.users_file.write_text(
+            "".join(f"{user}:{{PLAIN}}{secret}\n" for user, secret in self.users.items())
+        )
+        if not self.port:
+            return  # not started yet: read at start-up
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while True:
+            try:
+                with self.client(name):
+                    return
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    @contextmanager
+    def client(self, user: str):
+        """An IMAPClient logged in as `user` on the plain port."""
+        from imapclient import IMAPClient
+
+        client = IMAPClient(self.host, self.port, ssl=False, timeout=10)
+        try:
+            client.login(user, self.users[user])
+            yield client
+        finally:
+            with suppress(Exception):  # the connection may be gone already
+                client.logout()
+
+    def kick(self, user: str) -> None:
+        """Drop every IMAP connection of `user` (as a crashing server would)."""
+        subprocess.run(  # noqa: S603 (our own fixed command line)
+            [self.doveadm, "-c", str(self.config_path), "kick", user],
+            capture_output=True,
+            check=True,
+        )
+
+    @property
+    def doveadm(self) -> str:
+        return shutil.which("doveadm", path="/usr/bin:/usr/sbin") or "doveadm"
+
+    def deliver(self, user: str, raw: bytes, folder: str = "INBOX", flags=()) -> None:
+        """Put a raw mail into `user`'s `folder` (IMAP APPEND as that user;
+        the folder is created if missing)."""
+        with self.client(user) as client:
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            client.append(folder, raw, flags=flags)
+
+
+def _dovecot_accepts(port: int, tls_port: int) -> bool:
+    """The plain port greets; the TLS one accepts connections (it would wait
+    for our TLS hello before saying anything)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+            if not connection.recv(64).startswith(b"* OK"):
+                return False
+        with socket.create_connection(("127.0.0.1", tls_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _dovecot_identity(workdir: Path) -> tuple[int, int, str]:
+    """The uid and gid mailboxes belong to, and the config lines that run
+    Dovecot's own processes (as root: its Debian users; else: as ourselves)."""
+    import pwd
+
+    if os.geteuid() == 0:
+        mail_user = pwd.getpwnam(DOVECOT_MAIL_USER)
+        os.chmod(workdir, 0o755)  # noqa: S103 (the mail user must reach its home)
+        (workdir / "home").mkdir()
+        shutil.chown(workdir / "home", user=mail_user.pw_uid, group=mail_user.pw_gid)
+        return mail_user.pw_uid, mail_user.pw_gid, ""
+    me = pwd.getpwuid(os.getuid())
+    (workdir / "home").mkdir()
+    run_as = f"default_internal_user = {me.pw_name}\ndefault_login_user = {me.pw_name}"
+    return me.pw_uid, me.pw_gid, run_as
+
+
+@contextmanager
+def dovecot_server(users: dict[str, str] | None = None) -> Iterator[DovecotServer]:
+    """A fresh Dovecot IMAP server with `users` (name -> password), mailboxes in
+    Maildir under a temporary directory; stopped and wiped on exit."""
+    import trustme
+
+    binary = os.environ.get("RELAIS_DOVECOT") or shutil.which("dovecot", path="/usr/sbin:/usr/bin")
+    if not binary:
+        raise ServerUnavailable("Dovecot is not installed (apt-get install dovecot-imapd)")
+    workdir = Path(tempfile.mkdtemp(prefix="relais-dovecot-"))
+    log_file = workdir / "dovecot.log"
+    process = None
+    try:
+        authority = trustme.CA()
+        certificate = authority.issue_cert("127.0.0.1", "localhost")
+        certificate.private_key_pem.write_to_path(str(workdir / "key.pem"))
+        certificate.cert_chain_pems[0].write_to_path(str(workdir / "cert.pem"))
+        authority.cert_pem.write_to_path(str(workdir / "ca.pem"))
+        uid, gid, run_as = _dovecot_identity(workdir)
+        config = workdir / "dovecot.conf"
+        server = DovecotServer("127.0.0.1", 0, 0, workdir / "ca.pem", {}, workdir / "users", config)
+        for name, password in (users or {}).items():
+            server.add_user(name, password)
+        server.users_file.touch()
+        for attempt in range(3):
+            server.port, server.tls_port = free_port(), free_port()
+            config.write_text(
+                DOVECOT_CONFIG.format(
+                    workdir=workdir,
+                    uid=uid,
+                    gid=gid,
+                    run_as=run_as,
+                    port=server.port,
+                    tls_port=server.tls_port,
+                )
+            )
+            with log_file.open("ab") as log:
+                process = subprocess.Popen(  # noqa: S603 (our own fixed command line)
+                    [binary, "-F", "-c", str(config)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=workdir,
+                )
+            try:
+                _wait_until(
+                    lambda: _dovecot_accepts(server.port, server.tls_port),
+                    process,
+                    "dovecot",
+                    log_file,
+                )
+                break
+            except ServerUnavailable:
+                _stop_process(process, signal.SIGTERM)
+                if attempt == 2:
+                    raise
+        yield server
     finally:
         if process is not None:
             _stop_process(process, signal.SIGTERM)

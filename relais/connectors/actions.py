@@ -47,7 +47,7 @@ def create_inbox(*, by: Agent, kind: str, name: str, settings: dict[str, Any]) -
     except UnknownChannelKind:
         raise InvalidInput(f"unknown channel kind: {kind}") from None
     name = _clean_name(name)
-    config = _validated(connector, settings)
+    config = _validated(connector, settings, inbox_id=None)
     with transaction.atomic():
         inbox = Inbox.objects.create(kind=kind, name=name, config=config)
         record_event(
@@ -75,7 +75,9 @@ def update_inbox(
     if is_active is not None:
         changes["is_active"] = is_active
     if settings:
-        changes["config"] = _validated(inbox.connector, {**inbox.config, **settings})
+        changes["config"] = _validated(
+            inbox.connector, {**inbox.config, **settings}, inbox_id=inbox.pk
+        )
     with transaction.atomic():
         inbox = Inbox.objects.select_for_update().get(pk=inbox.pk)
         changed = [field for field, value in changes.items() if getattr(inbox, field) != value]
@@ -108,9 +110,11 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _validated(connector: Connector, settings: dict[str, Any]) -> dict[str, Any]:
+def _validated(
+    connector: Connector, settings: dict[str, Any], *, inbox_id: int | None
+) -> dict[str, Any]:
     try:
-        return connector.validate_config(settings)
+        config = connector.validate_config(settings)
     except PydanticValidationError as error:
         raise InvalidInboxConfig(
             [
@@ -118,3 +122,7 @@ def _validated(connector: Connector, settings: dict[str, Any]) -> dict[str, Any]
                 for item in error.errors(include_url=False)
             ]
         ) from None
+    conflicts = connector.conflicts(config, inbox_id)
+    if conflicts:
+        raise InvalidInboxConfig(conflicts)
+    return config

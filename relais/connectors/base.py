@@ -28,6 +28,19 @@ class IdentityRef:
     verified: bool = False
 
 
+@dataclass(frozen=True)
+class InboundAttachment:
+    """A file that came with a customer message (already size- and type-checked
+    by the connector). `kind`: "file", "inline" (an image the HTML shows, by
+    `content_id`) or "original" (the raw message as received, e.g. an .eml)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    kind: str = "file"
+    content_id: str = ""
+
+
 @dataclass
 class InboundMessage:
     """A customer message, whatever the channel, as the pipeline receives it."""
@@ -44,6 +57,13 @@ class InboundMessage:
     conversation_id: int | None = None
     sent_at: datetime | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    attachments: list[InboundAttachment] = field(default_factory=list)
+    # E-mail: a message that points at no conversation starts a new one (a new
+    # subject is a new request) instead of joining the latest unresolved one.
+    new_thread: bool = False
+    # An automatic message (out-of-office, auto-reply): stored, but it neither
+    # reopens a resolved conversation nor makes the customer wait for an answer.
+    automatic: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,10 +100,16 @@ class Connector:
     # Which capacity bucket a conversation of this channel takes from an agent.
     channel_class: ClassVar[str] = "messaging"
     config_model: ClassVar[type[InboxConfig]] = InboxConfig
+    supports_attachments: ClassVar[bool] = False  # can send files with a reply
 
     def validate_config(self, data: dict[str, Any]) -> dict[str, Any]:
         """Validate kind-specific fields; raises pydantic.ValidationError."""
         return self.config_model.model_validate(data).model_dump(mode="json")
+
+    def conflicts(self, config: dict[str, Any], inbox_id: int | None) -> list[dict[str, str]]:
+        """Settings another inbox already holds (e.g. an e-mail address), as
+        {"field", "message"} items; `inbox_id` is the inbox being changed."""
+        return []
 
     def public_config(self, inbox: Inbox) -> dict[str, Any]:
         """Settings safe to show through the API (no secrets)."""

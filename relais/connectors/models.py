@@ -39,3 +39,18 @@ class Inbox(models.Model):
         from relais.connectors.registry import get_connector
 
         return get_connector(self.kind)
+
+
+class MailboxState(models.Model):
+    """Where the IMAP fetcher of an e-mail inbox stands: mail up to `last_uid`
+    of the folder (while its UIDVALIDITY holds) has been imported."""
+
+    inbox = models.OneToOneField(Inbox, on_delete=models.CASCADE, related_name="mailbox_state")
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_imported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.inbox} @ {self.last_uid}"

@@ -2,10 +2,12 @@
 
 from relais.connectors.api_channel import ApiChannelConnector
 from relais.connectors.base import Connector
+from relais.connectors.email import EmailConnector
 from relais.connectors.webchat import WebchatConnector
 
 CONNECTORS: dict[str, Connector] = {
-    connector.kind: connector for connector in (WebchatConnector(), ApiChannelConnector())
+    connector.kind: connector
+    for connector in (WebchatConnector(), ApiChannelConnector(), EmailConnector())
 }
 
 

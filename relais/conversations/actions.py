@@ -4,6 +4,7 @@ that appends Events; realtime pushes and outbound sends run after commit."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,8 +14,8 @@ from django.utils.text import slugify
 
 from relais.accounts.access import can_see_inbox
 from relais.accounts.models import Agent
-from relais.connectors.base import InboundMessage
-from relais.contacts.actions import get_or_create_contact
+from relais.connectors.base import InboundAttachment, InboundMessage
+from relais.conversations.attachments import store_attachments
 from relais.conversations.errors import InvalidInput
 from relais.conversations.inbound_store import store_inbound
 from relais.conversations.models import (
@@ -53,7 +54,7 @@ def receive_message(inbound: InboundMessage) -> ReceiveResult:
     an unknown inbox.
     """
     body = (inbound.body or "").strip()
-    if not body and not inbound.metadata.get("attachments"):
+    if not body and not inbound.attachments:
         raise InvalidInput("empty message")
     if len(body) > settings.RELAIS_MAX_MESSAGE_LENGTH:
         raise InvalidInput("message too long")
@@ -88,10 +89,9 @@ def _already_received(inbound: InboundMessage) -> Message | None:
 
 
 def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
-    contact, contact_is_new = get_or_create_contact(
-        inbound.identities, name=inbound.contact_name, email=inbound.contact_email
-    )
-    stored = store_inbound(inbound, body, contact, contact_is_new)
+    stored = store_inbound(inbound, body)
+    if inbound.attachments:
+        store_attachments(stored.message, inbound.attachments)
     publish_message(stored.message)
     if stored.new_conversation:
         publish_conversation(stored.conversation, "conversation.created")
@@ -103,9 +103,16 @@ def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
     )
 
 
-def reply(conversation: Conversation, agent: Agent, body: str) -> Message:
+def reply(
+    conversation: Conversation,
+    agent: Agent,
+    body: str,
+    attachments: Sequence[InboundAttachment] = (),
+) -> Message:
     """Queue an agent's answer to the customer (the outbox row), then send it
     through the channel's connector in a background task after commit.
+    `attachments` (already checked by the caller) are stored with the message
+    in the same transaction.
 
     Answering takes the customer out of the waiting state and, if nobody owns
     the conversation yet, assigns it to the agent who answered."""
@@ -120,6 +127,8 @@ def reply(conversation: Conversation, agent: Agent, body: str) -> Message:
             body=body,
             status=DeliveryStatus.QUEUED,
         )
+        if attachments:
+            store_attachments(message, attachments)
         now = timezone.now()
         waited = (
             (now - conversation.waiting_since).total_seconds()

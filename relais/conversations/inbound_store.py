@@ -8,23 +8,33 @@ tables and columns come from their `_meta`, every value is converted by its
 field as the ORM would store it, and the instances returned are real model
 instances carrying the values written (fields not known here are deferred and
 load on access). Runs inside the caller's transaction.
+
+On SQLite the sender and their current conversation are found by one
+statement, and the statements run on the driver's cursor (core.sql.hot_cursor).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from django.db import connection
-from django.db.models import DateTimeField, JSONField, Model
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from relais.connectors.base import InboundMessage
 from relais.connectors.models import Inbox
 from relais.connectors.registry import get_connector
-from relais.contacts.models import Contact
+from relais.contacts.actions import (
+    KNOWN_IDENTITY_COLUMNS,
+    KNOWN_IDENTITY_JOIN,
+    contact_for,
+    find_known_identities,
+    identities_match_sql,
+    identity_params,
+)
+from relais.contacts.models import Contact, Identity
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
@@ -34,23 +44,10 @@ from relais.conversations.models import (
     Status,
 )
 from relais.core.models import Event
-from relais.core.sql import column, table
+from relais.core.sql import column, db_datetime, db_values, hot_cursor, insert_sql, loaded, table
 from relais.routing.sla import response_due
 
 PREVIEW_LENGTH = Conversation._meta.get_field("last_message_preview").max_length
-
-
-def _stored_fields(model: type[Model]) -> list:
-    return [field for field in model._meta.concrete_fields if not field.primary_key]
-
-
-def _insert_sql(model: type[Model], *, returning_id: bool) -> str:
-    columns = [connection.ops.quote_name(field.column) for field in _stored_fields(model)]
-    sql = (
-        f"INSERT INTO {table(model)} ({', '.join(columns)}) "  # noqa: S608 (names from _meta)
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    return f"{sql} RETURNING {column(model, 'id')}" if returning_id else sql
 
 
 def _find_conversation_sql(*, pointed: bool) -> str:
@@ -70,9 +67,9 @@ def _update_conversation_sql(*, reopens: bool, starts_waiting: bool) -> str:
     auto_now included); returns the new unread count. The status is set only
     when it changes: three indexes hold it."""
     c = lambda name: column(Conversation, name)  # noqa: E731
-    changes = [f"{c('status')} = %s"] if reopens else []
+    # Only a snoozed or closed conversation has a wake-up time to clear.
+    changes = [f"{c('status')} = %s", f"{c('snoozed_until')} = NULL"] if reopens else []
     changes += [
-        f"{c('snoozed_until')} = NULL",
         f"{c('last_message_at')} = %s",
         f"{c('last_message_preview')} = %s",
         f"{c('unread_count')} = {c('unread_count')} + 1",
@@ -88,7 +85,7 @@ def _update_conversation_sql(*, reopens: bool, starts_waiting: bool) -> str:
 
 FIND_POINTED_CONVERSATION = _find_conversation_sql(pointed=True)
 FIND_UNRESOLVED_CONVERSATION = _find_conversation_sql(pointed=False)
-INSERT_CONVERSATION = _insert_sql(Conversation, returning_id=True)
+INSERT_CONVERSATION = insert_sql(Conversation, returning_id=True)
 # By (reopens, starts waiting).
 UPDATE_CONVERSATION = {
     (reopens, starts_waiting): _update_conversation_sql(
@@ -97,8 +94,9 @@ UPDATE_CONVERSATION = {
     for reopens in (False, True)
     for starts_waiting in (False, True)
 }
-INSERT_MESSAGE = _insert_sql(Message, returning_id=True)
-INSERT_EVENT = _insert_sql(Event, returning_id=False)
+INSERT_MESSAGE = insert_sql(Message, returning_id=True)
+# By number of events: a message records one or two.
+INSERT_EVENTS = {rows: insert_sql(Event, returning_id=False, rows=rows) for rows in (1, 2)}
 
 
 @dataclass(frozen=True)
@@ -108,27 +106,35 @@ class StoredInbound:
     new_conversation: bool
 
 
-def store_inbound(
-    inbound: InboundMessage, body: str, contact: Contact, contact_is_new: bool
-) -> StoredInbound:
-    """Thread the message into the contact's conversation on the inbox (a new
-    one if none is unresolved), store it and its Events. Call inside the
-    transaction that resolved (and, on PostgreSQL, locked) the contact.
+def store_inbound(inbound: InboundMessage, body: str) -> StoredInbound:
+    """Resolve the sender (contacts.actions.get_or_create_contact's rules),
+    thread the message into their conversation on the inbox (a new one if none
+    is unresolved), store it and its Events. Call inside a transaction: on
+    PostgreSQL the contact and the conversation stay locked until it ends.
 
-    Raises IntegrityError for a provider message id already stored, and
-    Inbox.DoesNotExist for an unknown inbox."""
+    Raises IntegrityError for a provider message id already stored or an
+    identity a concurrent transaction stored first, ValueError for a message
+    without identities, and Inbox.DoesNotExist for an unknown inbox."""
     now = timezone.now()
-    with connection.cursor() as cursor:
-        # A new contact has no conversation yet: no need to look for one.
-        current = None if contact_is_new else _current_conversation(cursor, contact, inbound)
+    with hot_cursor() as cursor:
+        contact, current = _sender_and_conversation(cursor, inbound, now)
         if current is None:
             conversation = _open_conversation(cursor, inbound, body, contact, now)
             events = [("conversation.created", {"channel": conversation.channel})]
         else:
             conversation_id, channel, status, not_waiting = current
-            reopens = status != Status.OPEN
+            # An automatic message (out-of-office…) leaves the status and the
+            # response clock alone: nobody owes an answer to a robot.
+            reopens = status != Status.OPEN and not inbound.automatic
             conversation = _continue_conversation(
-                cursor, conversation_id, channel, reopens, not_waiting, inbound, body, contact, now
+                cursor,
+                (conversation_id, channel, Status.OPEN if reopens else status),
+                reopens,
+                not_waiting and not inbound.automatic,
+                inbound,
+                body,
+                contact,
+                now,
             )
             events = [("conversation.reopened", {})] if reopens else []
         message = _insert_message(cursor, inbound, body, conversation, now)
@@ -137,14 +143,67 @@ def store_inbound(
     return StoredInbound(message, conversation, new_conversation=current is None)
 
 
+def _sender_and_conversation(
+    cursor, inbound: InboundMessage, now: datetime
+) -> tuple[Contact, tuple[int, str, str, bool] | None]:
+    """The sender's contact (found or created) and the conversation the
+    message continues, as _current_conversation describes it (None: open one).
+
+    Without row locks (SQLite: one writer at a time, the transaction holds the
+    write lock), one statement reads the known identities with each contact's
+    latest unresolved conversation on the inbox, the usual case (a chat
+    message, an e-mail pointing at no conversation); otherwise the contacts are
+    locked first, then their conversation is looked up and locked."""
+    identities = inbound.identities
+    name, email = inbound.contact_name, inbound.contact_email
+    if cursor.db.features.has_select_for_update or inbound.conversation_id or inbound.new_thread:
+        known = find_known_identities(cursor, identities)
+        contact, is_new = contact_for(cursor, identities, known, name=name, email=email, now=now)
+        # A new contact has no conversation yet: no need to look for one.
+        return contact, None if is_new else _current_conversation(cursor, contact, inbound)
+    cursor.execute(
+        _find_sender_and_conversation_sql(len(identities)),
+        [inbound.inbox_id, Status.RESOLVED, *identity_params(identities)],
+    )
+    known = cursor.fetchall()
+    contact, is_new = contact_for(cursor, identities, known, name=name, email=email, now=now)
+    if is_new:
+        return contact, None
+    row = next(row for row in known if row[3] == contact.pk)
+    return contact, None if row[6] is None else (row[6], row[7], row[8], bool(row[9]))
+
+
+@cache
+def _find_sender_and_conversation_sql(count: int) -> str:
+    """Known identity rows (contacts.actions.find_known_identities' columns),
+    each followed by (id, channel, status, not waiting) of its contact's latest
+    unresolved conversation on the inbox, or NULLs. Parameters: the inbox, the
+    resolved status, then the identities' (kind, value) pairs. No lock."""
+    v = lambda name: "v." + column(Conversation, name)  # noqa: E731
+    w = lambda name: "w." + column(Conversation, name)  # noqa: E731
+    latest_unresolved = (
+        f"SELECT {w('id')} FROM {table(Conversation)} w "  # noqa: S608 (names from _meta)
+        f"WHERE {w('inbox')} = %s AND {w('contact')} = c.{column(Contact, 'id')} "
+        f"AND {w('status')} <> %s ORDER BY {w('id')} DESC LIMIT 1"
+    )
+    return (
+        f"SELECT {KNOWN_IDENTITY_COLUMNS}, "  # noqa: S608 (names from _meta)
+        f"{v('id')}, {v('channel')}, {v('status')}, {v('waiting_since')} IS NULL "
+        f"FROM {table(Identity)} i JOIN {table(Contact)} c ON {KNOWN_IDENTITY_JOIN} "
+        f"LEFT JOIN {table(Conversation)} v ON {v('id')} = ({latest_unresolved}) "
+        f"WHERE {identities_match_sql(count)} ORDER BY i.{column(Identity, 'contact')}"
+    )
+
+
 def _current_conversation(
     cursor, contact: Contact, inbound: InboundMessage
 ) -> tuple[int, str, str, bool] | None:
     """(id, channel, status, not waiting) of the conversation a known contact's
     message belongs to: the one the provider points at, if it is the contact's
-    on this inbox, else the contact's latest unresolved one there (None: start
-    a new one). Locked on PostgreSQL; concurrent messages of the contact
-    already wait for each other on the contact's row lock."""
+    on this inbox, else (unless the message starts a new thread) the contact's
+    latest unresolved one there (None: start a new one). Locked on PostgreSQL;
+    concurrent messages of the contact already wait for each other on the
+    contact's row lock."""
     lock = " FOR UPDATE" if cursor.db.features.has_select_for_update else ""
     row = None
     if inbound.conversation_id:
@@ -153,7 +212,7 @@ def _current_conversation(
             [inbound.inbox_id, contact.pk, inbound.conversation_id],
         )
         row = cursor.fetchone()
-    if row is None:
+    if row is None and not inbound.new_thread:
         cursor.execute(
             FIND_UNRESOLVED_CONVERSATION + lock, [inbound.inbox_id, contact.pk, Status.RESOLVED]
         )
@@ -184,46 +243,46 @@ def _open_conversation(
         "created_at": now,
         "updated_at": now,
     }
-    cursor.execute(INSERT_CONVERSATION, _db_values(cursor, Conversation, values))
+    cursor.execute(INSERT_CONVERSATION, db_values(cursor.db, Conversation, values))
     values["id"] = cursor.fetchone()[0]
-    return _loaded(cursor, Conversation, values)
+    return loaded(cursor.db.alias, Conversation, values)
 
 
 def _continue_conversation(
     cursor,
-    conversation_id: int,
-    channel: str,
+    conversation: tuple[int, str, str],
     reopens: bool,
-    not_waiting: bool,
+    starts_waiting: bool,
     inbound: InboundMessage,
     body: str,
     contact: Contact,
     now: datetime,
 ) -> Conversation:
     """Reopen the conversation if need be, count the message unread and, if
-    nobody owed the customer an answer, start the response clock."""
-    db_now = _db_datetime(cursor, now)
+    asked, start the response clock. `conversation`: (id, channel, new status)."""
+    conversation_id, channel, status = conversation
+    db_now = db_datetime(cursor.db, now)
     preview = body[:PREVIEW_LENGTH]
     values = {
         "id": conversation_id,
+        **({"snoozed_until": None} if reopens else {}),
         "inbox_id": inbound.inbox_id,
         "channel": channel,
         "contact_id": contact.pk,
-        "status": Status.OPEN,
-        "snoozed_until": None,
+        "status": status,
         "last_message_at": now,
         "last_message_preview": preview,
         "updated_at": now,
     }
     params = [Status.OPEN] if reopens else []
     params += [db_now, preview, db_now]
-    if not_waiting:
+    if starts_waiting:
         values["waiting_since"] = now
         values["due_at"] = response_due(get_connector(channel).channel_class, now)
-        params += [db_now, _db_datetime(cursor, values["due_at"])]
-    cursor.execute(UPDATE_CONVERSATION[reopens, not_waiting], [*params, conversation_id])
+        params += [db_now, db_datetime(cursor.db, values["due_at"])]
+    cursor.execute(UPDATE_CONVERSATION[reopens, starts_waiting], [*params, conversation_id])
     values["unread_count"] = cursor.fetchone()[0]
-    return _loaded(cursor, Conversation, values)
+    return loaded(cursor.db.alias, Conversation, values)
 
 
 def _insert_message(
@@ -245,9 +304,9 @@ def _insert_message(
         "created_at": now,
         "status_changed_at": None,
     }
-    cursor.execute(INSERT_MESSAGE, _db_values(cursor, Message, values))
+    cursor.execute(INSERT_MESSAGE, db_values(cursor.db, Message, values))
     values["id"] = cursor.fetchone()[0]
-    message = _loaded(cursor, Message, values)
+    message = loaded(cursor.db.alias, Message, values)
     message.conversation = conversation
     return message
 
@@ -261,7 +320,7 @@ def _append_events(
 ) -> None:
     """The Events, as core.events.record_event writes them; only the
     message.received one points at the message."""
-    rows = []
+    params = []
     for kind, data in events:
         values = {
             "kind": kind,
@@ -272,60 +331,9 @@ def _append_events(
             "actor_id": None,
             "data": data,
         }
-        rows.append(_db_values(cursor, Event, values))
-    cursor.executemany(INSERT_EVENT, rows)
-
-
-def _db_values(cursor, model: type[Model], values: dict[str, Any]) -> list:
-    """The INSERT parameters in column order. Datetimes and JSON are converted
-    by their field, as the ORM would store them; the other values here are
-    plain strings, numbers, booleans and None, stored as they are. A field
-    missing from `values` is a KeyError, on purpose: a new column needs a value."""
-    params = []
-    for field, conversion in _insert_fields[model]:
-        value = values[field.attname]
-        if conversion is DateTimeField and value is not None:
-            value = _db_datetime(cursor, value)
-        elif conversion is JSONField:
-            value = field.get_db_prep_save(value, cursor.db)
-        params.append(value)
-    return params
-
-
-_last_datetime: tuple[datetime | None, Any] = (None, None)
-
-
-def _db_datetime(cursor, value: datetime) -> Any:
-    """An aware datetime as DateTimeField stores it. A message writes the same
-    instant into several rows: it is converted once."""
-    global _last_datetime
-    last_value, last_converted = _last_datetime
-    if value is last_value:
-        return last_converted
-    converted = cursor.db.ops.adapt_datetimefield_value(value)
-    _last_datetime = (value, converted)
-    return converted
-
-
-def _loaded(cursor, model: type[Model], values: dict[str, Any]) -> Model:
-    """An instance as if read from the database, with the values given; the
-    other fields are deferred (loaded on first access)."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(cursor.db.alias, names, [values[name] for name in names])
-
-
-def _conversion(field) -> type | None:
-    for kind in (DateTimeField, JSONField):
-        if isinstance(field, kind):
-            return kind
-    return None
-
-
-# (field, DateTimeField, JSONField or None) in the INSERT statements' column order.
-_insert_fields = {
-    model: [(field, _conversion(field)) for field in _stored_fields(model)]
-    for model in (Conversation, Message, Event)
-}
+        params += db_values(cursor.db, Event, values)
+    # One statement for all of them (a new conversation has two).
+    cursor.execute(INSERT_EVENTS[len(events)], params)
 
 
 # Inbox id -> (kind, channel class). An inbox's kind never changes; an id is

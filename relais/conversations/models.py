@@ -1,5 +1,9 @@
 """Conversations, their messages and tags."""
 
+from __future__ import annotations
+
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -176,3 +180,39 @@ class Message(models.Model):
     @property
     def is_note(self) -> bool:
         return self.kind == MessageKind.NOTE
+
+
+class AttachmentKind(models.TextChoices):
+    FILE = "file", _("File")
+    INLINE = "inline", _("Inline image")
+    ORIGINAL = "original", _("Original message")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Stored under a random name: the customer's file name is only shown,
+    never used as a path."""
+
+    return f"attachments/{instance.created_at:%Y/%m}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    """A file that came with, or was sent with, a message. Served to agents who
+    can see the conversation, always as a download (see web.attachment_views)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=16, choices=AttachmentKind.choices, default="file")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=128)
+    size = models.PositiveBigIntegerField()
+    # For inline images: the Content-ID the HTML part refers to (cid:…).
+    content_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename

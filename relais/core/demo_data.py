@@ -1,37 +1,38 @@
 """Demo data: a French online shop's customer service, two weeks of it.
 
 `load_demo_data()` creates the agents, teams and inboxes of
-`relais.core.demo_scenarios`, then plays every scenario through the real
-actions (receive_message, reply, add_note, assign_conversation, set_tags,
-set_status), so the Event log, counters and realtime payloads are exactly what
-production would hold. The actions stamp rows with the current time; each step
-is then dated back to when it happened in the story with queryset updates.
+`relais.core.demo_people`, then plays every scenario of
+`relais.core.demo_scenarios` through the real actions (receive_message, reply,
+add_note, assign_conversation, set_tags, set_status), the customers' messages
+built by each channel's own connector code (`demo_channels`), so the Event
+log, counters and realtime payloads are exactly what production would hold.
+The actions stamp rows with the current time; each step is then dated back to
+when it happened in the story with queryset updates.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.access import can_see_inbox
 from relais.accounts.actions import issue_api_token, set_presence
 from relais.accounts.models import Agent, ApiToken, Presence, Role, Team
 from relais.connectors.actions import create_inbox
-from relais.connectors.api_channel import parse_payload
 from relais.connectors.base import InboundMessage
 from relais.connectors.models import Inbox
 from relais.connectors.registry import CONNECTORS
-from relais.connectors.webchat.visitors import Visitor
 from relais.contacts.models import Contact, Identity
 from relais.conversations import actions
 from relais.conversations.models import (
+    Attachment,
     Conversation,
     DeliveryStatus,
     Direction,
@@ -40,17 +41,18 @@ from relais.conversations.models import (
     Status,
 )
 from relais.conversations.outbox import update_delivery_status
-from relais.core.demo_scenarios import (
+from relais.core.demo_channels import CUSTOMER_SIDES, record_sent
+from relais.core.demo_people import (
     AGENTS,
     CONTACTS,
     DEMO_PASSWORD,
+    EMAIL,
     INBOXES,
-    SCENARIOS,
     TEAM_CHANNELS,
     DemoContact,
-    Scenario,
-    Step,
 )
+from relais.core.demo_scenarios import SCENARIOS
+from relais.core.demo_story import Scenario, Step
 from relais.core.events import record_event
 from relais.core.models import Event
 from relais.routing.sla import response_due
@@ -72,6 +74,12 @@ class DemoAccount:
 
 
 @dataclass(frozen=True)
+class DemoMailbox:
+    address: str
+    contact_form_path: str
+
+
+@dataclass(frozen=True)
 class DemoSummary:
     """What the demo holds, for the instructions `relais demo` prints."""
 
@@ -81,6 +89,8 @@ class DemoSummary:
     inboxes: tuple[str, ...]
     conversations: int
     contacts: int
+    # The demo's e-mail inbox, None when the e-mail channel is not built in.
+    mailbox: DemoMailbox | None = None
 
     @property
     def admin_email(self) -> str:
@@ -124,7 +134,16 @@ def _summary(created: bool) -> DemoSummary:
         inboxes=tuple(Inbox.objects.order_by("pk").values_list("name", flat=True)),
         conversations=Conversation.objects.count(),
         contacts=Contact.objects.count(),
+        mailbox=_mailbox(),
     )
+
+
+def _mailbox() -> DemoMailbox | None:
+    address = INBOXES[EMAIL][1]["address"]
+    inbox = Inbox.objects.filter(kind=EMAIL, config__address=address).first()
+    if inbox is None:
+        return None
+    return DemoMailbox(address, reverse("webform:form", args=[inbox.public_key]))
 
 
 @contextmanager
@@ -139,6 +158,7 @@ def dated(when: datetime) -> Iterator[None]:
     Event.objects.filter(created_at__gte=began).update(created_at=when)
     Message.objects.filter(created_at__gte=began).update(created_at=when)
     Message.objects.filter(status_changed_at__gte=began).update(status_changed_at=when)
+    Attachment.objects.filter(created_at__gte=began).update(created_at=when)
 
 
 def start_of(scenario: Scenario, now: datetime) -> datetime:
@@ -157,7 +177,8 @@ def start_of(scenario: Scenario, now: datetime) -> datetime:
 
 def message_times(scenario: Scenario, start: datetime) -> tuple[datetime, datetime | None]:
     """(last message time, waiting since) once the scenario has played: the
-    customer waits from their first message after the last answer."""
+    customer waits from their first message after the last answer (an
+    out-of-office waits for nothing)."""
     last_message_at, waiting_since = start, None
     for step in scenario.steps:
         when = start + timedelta(minutes=step.at)
@@ -165,76 +186,13 @@ def message_times(scenario: Scenario, start: datetime) -> tuple[datetime, dateti
             last_message_at, waiting_since = when, waiting_since or when
         elif step.action == "reply":
             last_message_at, waiting_since = when, None
+        elif step.action == "auto_reply":
+            last_message_at = when
+        elif step.action == "status" and step.body == Status.RESOLVED:
+            waiting_since = None
     if scenario.status == Status.RESOLVED:
         waiting_since = None
     return last_message_at, waiting_since
-
-
-def shop_visitor(inbox: Inbox, person: DemoContact) -> Visitor:
-    """The widget visitor this person is on the demo shop: identified by the
-    shop's login when they have one, else by the e-mail the shop vouches for
-    its customers, else anonymous."""
-    visitor_id = f"v_demo-{person.key}"
-    if person.shop_login:
-        return Visitor(
-            inbox.pk,
-            visitor_id,
-            external_id=person.shop_login,
-            name=person.name,
-            email_hint=person.email,
-        )
-    if person.customer_id:
-        return Visitor(inbox.pk, visitor_id, verified_email=person.email, name=person.name)
-    return Visitor(inbox.pk, visitor_id)
-
-
-def chat_visitor_message(
-    inbox: Inbox, person: DemoContact, body: str, client_id: str, subject: str
-) -> InboundMessage:
-    """What the widget hands the pipeline for this person (as the web chat's
-    `receive_visitor_message` builds it), with a subject for the inbox list."""
-    visitor = shop_visitor(inbox, person)
-    metadata = {"client_id": client_id}
-    if person.email and not visitor.is_verified:
-        metadata["contact_email"] = person.email  # typed in the leave-a-message form
-    return InboundMessage(
-        inbox_id=inbox.pk,
-        body=body,
-        identities=visitor.identities(),
-        provider_message_id=f"webchat:{visitor.visitor_id}:{client_id}",
-        contact_name=visitor.name,
-        contact_email=person.email,
-        subject=subject,
-        metadata=metadata,
-    )
-
-
-def app_user_message(
-    inbox: Inbox, person: DemoContact, body: str, message_id: str, subject: str
-) -> InboundMessage:
-    """What the shop's back-end posts to the API channel for this person,
-    parsed by the connector itself."""
-    if not person.customer_id:
-        raise ValueError(f"{person.key} needs a customer number to use the app")
-    payload = {
-        "message_id": message_id,
-        "contact": {
-            "external_id": person.customer_id,
-            "name": person.name,
-            "email": person.email,
-            "phone": person.phone,
-        },
-        "body": body,
-        "subject": subject,
-    }
-    return parse_payload(inbox, json.dumps(payload).encode())
-
-
-# How the customer's side of each channel writes, standing in for the provider.
-CUSTOMER_SIDES: dict[str, Callable[[Inbox, DemoContact, str, str, str], InboundMessage]] = {
-    "webchat": chat_visitor_message,
-    "api": app_user_message,
-}
 
 
 class DemoSeeder:
@@ -300,15 +258,23 @@ class DemoSeeder:
             raise ValueError(f"scenario {number} must start with the customer writing")
         inbox = self.inboxes[scenario.channel]
         person = self.people[scenario.contact]
-        write = CUSTOMER_SIDES[inbox.kind]
         conversation = None
         for index, step in enumerate(scenario.steps):
-            with dated(start + timedelta(minutes=step.at)):
-                if step.action == "customer":
-                    inbound = write(
-                        inbox, person, step.body, f"demo-{number}-{index}", scenario.subject
+            when = start + timedelta(minutes=step.at)
+            with dated(when):
+                if step.action in ("customer", "auto_reply"):
+                    inbound = CUSTOMER_SIDES[inbox.kind](
+                        inbox,
+                        person,
+                        step.body,
+                        f"demo-{number}-{index}",
+                        scenario.subject,
+                        sent_at=when,
+                        thread=_thread(conversation),
+                        files=step.files,
+                        automatic=step.action == "auto_reply",
                     )
-                    conversation = self._customer_writes(inbound, is_first=index == 0)
+                    conversation = self._customer_writes(inbound, conversation)
                 else:
                     self._agent_acts(conversation, step)
         end = start + timedelta(minutes=scenario.steps[-1].at) + WRAP_UP
@@ -334,12 +300,21 @@ class DemoSeeder:
             priority=scenario.priority,
         )
 
-    def _customer_writes(self, inbound: InboundMessage, *, is_first: bool) -> Conversation:
+    def _customer_writes(
+        self, inbound: InboundMessage, conversation: Conversation | None
+    ) -> Conversation:
+        """Receive the customer's message; raises ValueError when it does not
+        land where the story says (a first message joining an earlier
+        conversation, a follow-up starting a new one)."""
         result = actions.receive_message(inbound)
-        if is_first and not result.new_conversation:
+        if conversation is None and not result.new_conversation:
             # Two scenarios of one contact on one inbox overlap in time.
             raise ValueError(f"{inbound.provider_message_id} joined an unresolved conversation")
+        if conversation is not None and result.conversation.pk != conversation.pk:
+            raise ValueError(f"{inbound.provider_message_id} left its conversation")
         conversation = result.conversation
+        if inbound.automatic:
+            return conversation  # a robot answering has read nothing
         # Seeing the customer write again means they have read the answers so far.
         answers = conversation.messages.filter(
             direction=Direction.OUTBOUND, kind=MessageKind.MESSAGE, status=DeliveryStatus.SENT
@@ -361,9 +336,9 @@ class DemoSeeder:
         if step.action == "note":
             actions.add_note(conversation, agent, step.body)
         elif step.action == "reply":
-            message = actions.reply(conversation, agent, step.body)
-            # No provider to talk to in the demo: record the send as a connector would.
-            update_delivery_status(message, DeliveryStatus.SENT)
+            record_sent(actions.reply(conversation, agent, step.body))
+        elif step.action == "status":
+            actions.set_status(conversation, step.body, by=agent)
         else:
             raise ValueError(f"unknown step: {step.action}")
 
@@ -389,3 +364,13 @@ class DemoSeeder:
                 phone=person.phone, locale="fr", created_at=first_seen, updated_at=first_seen
             )
             Identity.objects.filter(contact_id=contact_id).update(created_at=first_seen)
+
+
+def _thread(conversation: Conversation | None) -> list[str]:
+    """The provider ids of the conversation's messages so far, oldest first."""
+    if conversation is None:
+        return []
+    messages = conversation.messages.filter(kind=MessageKind.MESSAGE).exclude(
+        provider_message_id=""
+    )
+    return list(messages.order_by("id").values_list("provider_message_id", flat=True))

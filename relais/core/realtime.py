@@ -10,11 +10,14 @@ import asyncio
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from asgiref.sync import SyncToAsync
-from channels.layers import get_channel_layer
+from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,50 @@ def conversation_group(conversation_id: int) -> str:
 
 def agent_group(agent_id: int) -> str:
     return f"agent.{agent_id}"
+
+
+class RealtimeConsumer(AsyncJsonWebsocketConsumer):
+    """Base of Relais' websocket consumers: frames and group events are
+    handled on the event loop, never queued behind the database.
+
+    Channels (4.2+) calls close_old_connections() through the database thread
+    before every handler, frames and group events alike. That thread is the
+    single one every consumer's database work runs on, so each event for a
+    console waited behind every customer message being stored at the time:
+    in bursts, hundreds of milliseconds (benchmarks/ws_latency.py). Database
+    work in a consumer goes through database_sync_to_async, which closes stale
+    connections on that thread before and after each call: the extra trip
+    guards nothing here."""
+
+    async def dispatch(self, message: dict) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class LocalChannelLayer(InMemoryChannelLayer):
+    """Channels' in-memory layer (one server process, no Redis) that sweeps
+    expired messages and group memberships at most once a second.
+
+    The stock layer sweeps on every send and every receive, and a sweep walks
+    every group of every open websocket: with 200 widgets, five sweeps per
+    chat message cost about a millisecond of the event loop per message
+    (a quarter of the server's CPU in benchmarks/ws_latency.py), growing with
+    the number of visitors online. Messages expire after a minute and
+    memberships after a day: a sweep a second keeps the same bounds."""
+
+    SWEEP_EVERY_SECONDS = 1.0
+
+    def __init__(self, **config: Any) -> None:
+        super().__init__(**config)
+        self._next_sweep = 0.0
+
+    def _clean_expired(self) -> None:
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_EVERY_SECONDS
+            super()._clean_expired()
 
 
 def broadcast(groups: list[str], event: dict[str, Any]) -> None:

@@ -18,13 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from relais.accounts.access import NotVisible, access_conversation, visible_inbox_ids
 from relais.accounts.actions import InvalidAgentInput, set_presence
 from relais.accounts.models import Agent
 from relais.connectors.models import Inbox
-from relais.core.realtime import agent_group, conversation_group, inbox_group
+from relais.core.realtime import RealtimeConsumer, agent_group, conversation_group, inbox_group
 
 # Close code for "log in first" (4000-4999 are free for applications).
 CLOSE_UNAUTHENTICATED = 4401
@@ -32,7 +31,7 @@ CLOSE_UNAUTHENTICATED = 4401
 MAX_SUBSCRIPTIONS = 20
 
 
-class ConsoleConsumer(AsyncJsonWebsocketConsumer):
+class ConsoleConsumer(RealtimeConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:

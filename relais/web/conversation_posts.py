@@ -26,12 +26,14 @@ from relais.web.forms import (
     AssignForm,
     MessageForm,
     PriorityForm,
+    ReplyForm,
     SnoozeForm,
     StatusForm,
     TagsForm,
     first_error,
 )
 from relais.web.redirects import is_htmx, safe_return_url
+from relais.web.reply_files import accepts_files
 
 Perform = Callable[[HttpRequest, Conversation], None]
 
@@ -69,8 +71,11 @@ def _valid(form: forms.Form) -> forms.Form:
 
 @conversation_post
 def reply(request: HttpRequest, conversation: Conversation) -> None:
-    form = _valid(MessageForm(request.POST))
-    actions.reply(conversation, request.user, form.cleaned_data["body"])
+    form = _valid(ReplyForm(request.POST, request.FILES))
+    files = form.cleaned_data["files"]
+    if files and not accepts_files(conversation):
+        raise InvalidInput(_("this channel cannot send files"))
+    actions.reply(conversation, request.user, form.cleaned_data["body"], attachments=files)
 
 
 @conversation_post

@@ -17,6 +17,7 @@ from relais.web.contact_panel import contact_panel
 from relais.web.filters import InboxQuery, parse_inbox_query
 from relais.web.forms import AssignForm, PriorityForm, SnoozeForm, StatusForm, TagsForm
 from relais.web.inbox_views import inbox_list_context
+from relais.web.reply_files import accepts_files
 from relais.web.timeline import conversation_timeline, timeline_message
 
 
@@ -53,6 +54,7 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
         "items": items,
         "truncated": truncated,
         "panel": contact_panel(request.user, conversation),
+        "reply_accepts_files": accepts_files(conversation),
         "next_conversation_url": conversation_url(following.pk, query) if following else "",
         **details_context(conversation, query),
         **listing,

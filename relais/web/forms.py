@@ -9,8 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from relais.connectors.base import InboundAttachment
 from relais.conversations.models import Conversation, Priority, Status
 from relais.web.contact_panel import assignable_agents, inbox_teams
+from relais.web.reply_files import MultipleFileField, reply_attachments
 
 # Browsers' UTC offsets span UTC-12 to UTC+14.
 MAX_OFFSET_MINUTES = 14 * 60
@@ -19,6 +21,13 @@ MAX_OFFSET_MINUTES = 14 * 60
 class MessageForm(forms.Form):
     # Emptiness and length are the action's to judge (one rule for API and console).
     body = forms.CharField(label=_("Message"), required=False, strip=False)
+
+
+class ReplyForm(MessageForm):
+    files = MultipleFileField(label=_("Files"), required=False)
+
+    def clean_files(self) -> list[InboundAttachment]:
+        return reply_attachments(self.cleaned_data["files"])
 
 
 class AssignForm(forms.Form):

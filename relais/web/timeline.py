@@ -2,7 +2,8 @@
 time order, with each Event described in words an agent reads at a glance.
 
 A bounded number of queries whatever the conversation's length: messages (with
-authors), events (with actors), then the agents and teams the events name."""
+authors, then their attachments), events (with actors), then the agents and
+teams the events name."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def conversation_timeline(
     messages = list(
         Message.objects.filter(conversation=conversation, pk__gt=after_message)
         .select_related("author")
+        .prefetch_related("attachments")
         .order_by("-id")[: TIMELINE_LIMIT + 1]
     )
     truncated = len(messages) > TIMELINE_LIMIT
@@ -67,6 +69,7 @@ def timeline_message(conversation: Conversation, message_id: int) -> Message | N
     return (
         Message.objects.filter(conversation=conversation, pk=message_id)
         .select_related("author")
+        .prefetch_related("attachments")
         .first()
     )
 

@@ -1,7 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from relais.web import conversation_posts, conversation_views, inbox_views, presence_views
+from relais.web import (
+    attachment_views,
+    conversation_posts,
+    conversation_views,
+    inbox_views,
+    presence_views,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -25,6 +31,11 @@ urlpatterns = [
         "c/<int:conversation_id>/messages/<int:message_id>/",
         conversation_views.message_fragment,
         name="message",
+    ),
+    path(
+        "c/<int:conversation_id>/attachments/<int:attachment_id>/",
+        attachment_views.attachment,
+        name="attachment",
     ),
     path("c/<int:conversation_id>/reply/", conversation_posts.reply, name="reply"),
     path("c/<int:conversation_id>/note/", conversation_posts.note, name="note"),

@@ -228,3 +228,47 @@ def test_result_carries_the_stored_values(inbox):
     assert second.conversation.due_at == stored.due_at
     assert first.conversation.created_at == stored.created_at
     assert first.message.created_at == Message.objects.get(pk=first.message.pk).created_at
+
+
+def test_message_goes_to_the_verified_contacts_conversation(inbox):
+    """Two handles of two contacts: the verified one's contact and latest
+    unresolved conversation win; each handle stays with its own contact."""
+    anonymous = receive_message(twin(inbox, "v1", "Bonjour", "p1")).conversation
+    Identity.objects.filter(value="v1").update(verified=False)
+    customer = IdentityRef("external_id", "cust-1", verified=True)
+    first = receive_message(
+        InboundMessage(inbox_id=inbox.pk, body="Commande 1", identities=[customer])
+    ).conversation
+    set_status(first, Status.RESOLVED, by=None)
+    latest = receive_message(
+        InboundMessage(inbox_id=inbox.pk, body="Commande 2", identities=[customer])
+    ).conversation
+    both = [IdentityRef("visitor", "v1"), customer]
+    result = receive_message(InboundMessage(inbox_id=inbox.pk, body="C'est moi", identities=both))
+    assert result.conversation.pk == latest.pk != anonymous.pk
+    assert not result.new_conversation and result.conversation.unread_count == 2
+    assert Identity.objects.get(value="v1").contact_id == anonymous.contact_id
+
+
+def test_a_pointed_or_new_thread_message_is_threaded_as_asked(inbox):
+    older = receive_message(twin(inbox, "v1", "Premier sujet", "p1")).conversation
+    newer = receive_message(twin(inbox, "v1", "Second sujet", "p2", new_thread=True)).conversation
+    assert newer.pk != older.pk
+    pointed = receive_message(twin(inbox, "v1", "Re: premier", "p3", conversation_id=older.pk))
+    assert pointed.conversation.pk == older.pk
+    # Not the contact's conversation: the latest unresolved one instead.
+    stranger = receive_message(twin(inbox, "v2", "Hello", "p4")).conversation
+    misdirected = receive_message(twin(inbox, "v1", "Re: ?", "p5", conversation_id=stranger.pk))
+    assert misdirected.conversation.pk == newer.pk
+
+
+def test_statements_per_message_are_pinned(inbox, django_assert_num_queries):
+    """Savepoint and release included (the test runs in a transaction). Without
+    row locks (SQLite) the sender and their conversation take one statement."""
+    receive_message(twin(inbox, "v1", "Bonjour", "p1"))
+    lookups = 2 if connection.features.has_select_for_update else 1
+    with django_assert_num_queries(2 + lookups + 3):  # + update, message, events
+        receive_message(twin(inbox, "v1", "Encore", "p2"))
+    # A new sender has no conversation to look up: 1 lookup whatever the database.
+    with django_assert_num_queries(8):  # + contact, identity, conversation, message, events
+        receive_message(twin(inbox, "v2", "Bonjour", "p3"))

@@ -13,6 +13,7 @@ from relais.connectors.webchat.availability import inbox_is_live
 from relais.connectors.webchat.visitors import Visitor
 from relais.contacts.models import Contact, Identity
 from relais.conversations.models import (
+    Attachment,
     Conversation,
     Direction,
     Message,
@@ -21,10 +22,25 @@ from relais.conversations.models import (
     Status,
 )
 from relais.core.demo_data import issue_demo_token, load_demo_data, message_times, start_of
-from relais.core.demo_scenarios import AGENTS, DEMO_PASSWORD, Scenario, customer, reply
+from relais.core.demo_people import AGENTS, DEMO_PASSWORD
+from relais.core.demo_story import Scenario, auto_reply, customer, reply, set_status
 from relais.core.models import Event
 
-TABLES = (Agent, Team, Inbox, Contact, Identity, Conversation, Message, Event, ApiToken)
+TABLES = (
+    Agent,
+    Team,
+    Inbox,
+    Contact,
+    Identity,
+    Conversation,
+    Message,
+    Attachment,
+    Event,
+    ApiToken,
+)
+needs_email = pytest.mark.skipif(
+    "email" not in registry.CONNECTORS, reason="the e-mail channel is not built in"
+)
 
 
 def row_counts() -> dict[str, int]:
@@ -52,7 +68,7 @@ def test_demo_creates_the_accounts_teams_and_inboxes(demo):
     assert roles == ["admin", "agent", "agent", "agent", "supervisor"]
     assert set(Team.objects.values_list("name", flat=True)) == {"Service client", "Ventes"}
     kinds = set(Inbox.objects.values_list("kind", flat=True))
-    assert kinds == {"webchat", "api"} & set(registry.CONNECTORS)
+    assert kinds == {"webchat", "api", "email"} & set(registry.CONNECTORS)
     assert "Chat boutique" in demo.inboxes
 
 
@@ -133,7 +149,7 @@ def test_some_contacts_have_conversations_on_both_inboxes(demo):
     both = [
         contact
         for contact in Contact.objects.all()
-        if contact.conversations.values("inbox").distinct().count() == 2
+        if contact.conversations.values("inbox").distinct().count() >= 2
     ]
     assert len(both) >= 3
     assert all(contact.name and contact.email for contact in both)
@@ -185,6 +201,23 @@ def test_the_customer_waits_from_their_first_unanswered_message():
     assert message_times(resolved, start)[1] is None
 
 
+def test_an_out_of_office_is_the_last_message_but_nobody_waits_for_it():
+    start = timezone.now() - timedelta(hours=1)
+    story = Scenario(
+        "x",
+        "email",
+        "s",
+        (
+            customer(0, "a"),
+            reply(2, "lea", "b"),
+            set_status(3, "lea", Status.PENDING),
+            auto_reply(4, "c"),
+        ),
+        status=Status.PENDING,
+    )
+    assert message_times(story, start) == (start + timedelta(minutes=4), None)
+
+
 def test_the_demo_shop_login_shows_that_customers_past_chat_in_the_widget(demo):
     inbox = Inbox.objects.get(kind="webchat")
     # A new browser: a fresh visitor id, logged in on the shop as client-42.
@@ -193,3 +226,78 @@ def test_the_demo_shop_login_shows_that_customers_past_chat_in_the_widget(demo):
     assert history
     assert {m["kind"] for m in history} == {"message"}
     assert Contact.objects.get(identities__value="client-42").name == "Claire Dupont"
+
+
+def mail_conversation(subject: str) -> Conversation:
+    return Conversation.objects.get(inbox__kind="email", subject=subject)
+
+
+def mails(conversation: Conversation) -> list[Message]:
+    return list(conversation.messages.filter(kind=MessageKind.MESSAGE).order_by("id"))
+
+
+@needs_email
+def test_the_mail_inbox_is_served_by_customer_service_and_has_a_contact_form(demo):
+    inbox = Inbox.objects.get(kind="email")
+    assert inbox.name == "Support e-mail"
+    assert inbox.config["address"] == "support@boutique-demo.fr"
+    assert inbox.config["acknowledgement"] and inbox.config["form_reasons"]
+    assert list(inbox.teams.values_list("name", flat=True)) == ["Service client"]
+    assert demo.mailbox.address == "support@boutique-demo.fr"
+    assert demo.mailbox.contact_form_path == f"/contact/{inbox.public_key}/"
+
+
+@needs_email
+def test_a_customer_reply_by_mail_answers_the_agent_mail_and_joins_its_conversation(demo):
+    conversation = mail_conversation("Retour de la parka reçue en double")
+    first, answer, follow_up, _ = mails(conversation)
+    assert [first.direction, answer.direction, follow_up.direction] == [
+        Direction.INBOUND,
+        Direction.OUTBOUND,
+        Direction.INBOUND,
+    ]
+    # The answer carries the Message-ID the connector would have sent it with.
+    assert answer.provider_message_id.startswith("<relais.")
+    assert answer.metadata["email"]["message_id"] == answer.provider_message_id
+    assert follow_up.metadata["email"]["in_reply_to"] == [answer.provider_message_id]
+    assert follow_up.metadata["email"]["references"][0] == first.provider_message_id
+    for mail in Message.objects.filter(inbox__kind="email", direction=Direction.INBOUND):
+        assert mail.metadata["email"]["message_id"] == mail.provider_message_id
+
+
+@needs_email
+def test_an_out_of_office_after_the_answer_does_not_reopen_the_conversation(demo):
+    conversation = mail_conversation("Commande 10867 toujours pas livrée")
+    *_, answer, out_of_office = mails(conversation)
+    assert out_of_office.direction == Direction.INBOUND
+    assert out_of_office.metadata["email"]["auto_reply"]
+    assert out_of_office.metadata["email"]["in_reply_to"] == [answer.provider_message_id]
+    assert conversation.status == Status.RESOLVED
+    assert conversation.waiting_since is None and conversation.due_at is None
+    assert not conversation.events.filter(kind="conversation.reopened").exists()
+
+
+@needs_email
+def test_photos_sent_by_mail_are_stored_beside_the_original_mail(demo):
+    (mail,) = mails(mail_conversation("Photos du vase cassé"))
+    files = {attachment.filename: attachment for attachment in mail.attachments.all()}
+    assert set(files) == {"vase-casse.png", "carton.png", "original.eml"}
+    photo = files["vase-casse.png"]
+    assert (photo.kind, photo.content_type) == ("file", "image/png")
+    with photo.file.open("rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert files["original.eml"].kind == "original"
+    inbound_mails = Message.objects.filter(inbox__kind="email", direction=Direction.INBOUND)
+    originals = Attachment.objects.filter(message__in=inbound_mails, kind="original")
+    assert originals.count() == inbound_mails.count()
+
+
+@needs_email
+def test_a_new_subject_by_mail_starts_a_new_conversation_of_the_same_contact(demo):
+    marie = Contact.objects.get(email="marie.lefebvre@example.com")
+    by_mail = marie.conversations.filter(inbox__kind="email")
+    new = by_mail.get(subject="Carte cadeau pour l'anniversaire de ma sœur")
+    assert (new.status, new.assignee) == (Status.OPEN, None)
+    assert by_mail.exclude(pk=new.pk).get().status == Status.PENDING
+    kinds = set(marie.conversations.values_list("inbox__kind", flat=True))
+    assert kinds == {"webchat", "api", "email"} & set(registry.CONNECTORS)

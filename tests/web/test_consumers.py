@@ -1,14 +1,19 @@
 """The console websocket: who hears what, and which requests are refused."""
 
+import asyncio
+import threading
+
 import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from relais.accounts.models import Presence
 from relais.conversations.actions import receive_message
+from relais.core.realtime import inbox_group
 from relais.web.consumers import ConsoleConsumer
 from tests.factories import inbound, make_agent, make_conversation, make_inbox, make_team
 
@@ -67,6 +72,34 @@ async def test_agent_hears_new_messages_on_their_inboxes_only(world):
     assert await oscar.receive_nothing(timeout=0.2)
     await alice.disconnect()
     await oscar.disconnect()
+
+
+async def test_agent_hears_events_while_the_database_thread_is_busy(world):
+    alice = await console_socket(world["alice"])
+    # A frame answered without the database: once it is, the consumer has
+    # joined its inbox groups (it handles one message at a time).
+    await alice.send_json_to({"type": "subscribe", "conversation_id": "not-an-id"})
+    assert (await alice.receive_json_from(timeout=5))["error"] == "not_found"
+    started, release = threading.Event(), threading.Event()
+
+    def hold_the_database_thread():
+        started.set()
+        release.wait(timeout=10)
+
+    busy = asyncio.ensure_future(database_sync_to_async(hold_the_database_thread)())
+    while not started.is_set():
+        await asyncio.sleep(0.01)
+    try:
+        event = {"name": "conversation.updated", "conversation_id": 7, "status": "open"}
+        await get_channel_layer().group_send(
+            inbox_group(world["inbox"].pk), {"type": "relais.event", "event": event}
+        )
+        # Events do not queue behind database work (customers' messages being stored).
+        assert await alice.receive_json_from(timeout=5) == event
+    finally:
+        release.set()
+        await busy
+    await alice.disconnect()
 
 
 async def test_subscribing_to_a_visible_conversation_then_hearing_typing(world):

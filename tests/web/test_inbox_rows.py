@@ -54,9 +54,9 @@ def test_rows_show_labels_in_the_page_language(inbox, agent):
 
 def test_a_channel_without_a_connector_shows_its_kind(inbox):
     conversation = make_conversation(inbox)
-    Conversation.objects.filter(pk=conversation.pk).update(channel="email")
+    Conversation.objects.filter(pk=conversation.pk).update(channel="carrier_pigeon")
     [row] = inbox_rows(loaded(conversation), "", current_id=None)
-    assert row.channel_label == "email"
+    assert row.channel_label == "carrier_pigeon"
 
 
 def test_due_time_in_the_agents_zone_and_format(inbox):

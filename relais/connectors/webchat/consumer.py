@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
@@ -38,7 +37,7 @@ from relais.connectors.webchat.visitors import (
 )
 from relais.conversations.errors import InvalidInput
 from relais.conversations.realtime import message_payload
-from relais.core.realtime import conversation_group
+from relais.core.realtime import RealtimeConsumer, conversation_group
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ TYPING_INTERVAL_SECONDS = 2.0
 FORWARDED_MESSAGE_EVENTS = {"message.created", "message.status"}
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer):
+class VisitorConsumer(RealtimeConsumer):
     visitor: Visitor | None = None
 
     async def connect(self) -> None:

@@ -7,6 +7,8 @@ from django import template
 
 from relais.accounts.models import Presence
 from relais.connectors.registry import UnknownChannelKind, get_connector
+from relais.conversations.models import Message
+from relais.web.message_display import MessageDisplay, message_display
 
 register = template.Library()
 
@@ -29,3 +31,9 @@ def channel_label(kind: str) -> str:
 def total_minutes(delay: timedelta) -> int:
     """A delay in whole minutes, rounded up (never "try again in 0 minutes")."""
     return max(math.ceil(delay.total_seconds() / 60), 1)
+
+
+@register.simple_tag
+def message_extras(message: Message) -> MessageDisplay:
+    """A timeline message's headers, formatted view, files and badges."""
+    return message_display(message)

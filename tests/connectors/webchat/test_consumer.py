@@ -1,3 +1,6 @@
+import asyncio
+import threading
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -223,6 +226,32 @@ async def test_typing_goes_to_agents_and_agent_typing_to_the_visitor(inbox):
     await layer.group_send(group, {"type": "relais.event", "event": agent_typing})
     # The visitor's own typing was not echoed back: the first thing it hears is the agent.
     assert await communicator.receive_json_from() == agent_typing
+    await communicator.disconnect()
+
+
+async def test_agent_typing_reaches_the_visitor_while_the_database_thread_is_busy(inbox):
+    communicator = await connect(inbox, issue_visitor_token(inbox, "v1"))
+    await send_message(communicator, "Bonjour")
+    conversation = await database_sync_to_async(Conversation.objects.get)()
+    started, release = threading.Event(), threading.Event()
+
+    def hold_the_database_thread():
+        started.set()
+        release.wait(timeout=10)
+
+    busy = asyncio.ensure_future(database_sync_to_async(hold_the_database_thread)())
+    while not started.is_set():
+        await asyncio.sleep(0.01)
+    try:
+        agent_typing = {"name": "agent.typing", "conversation_id": conversation.pk, "author": "A"}
+        await get_channel_layer().group_send(
+            conversation_group(conversation.pk), {"type": "relais.event", "event": agent_typing}
+        )
+        # Events do not queue behind database work (other visitors' messages).
+        assert await communicator.receive_json_from(timeout=5) == agent_typing
+    finally:
+        release.set()
+        await busy
     await communicator.disconnect()
 
 

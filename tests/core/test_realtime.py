@@ -1,0 +1,45 @@
+"""The single-process channel layer: same deliveries as channels' in-memory
+layer, with its expiry sweep run at most once per interval."""
+
+import pytest
+from channels.layers import InMemoryChannelLayer
+
+from relais.core.realtime import LocalChannelLayer
+
+pytestmark = pytest.mark.asyncio
+
+EVENT = {"type": "relais.event", "event": {"name": "message.created"}}
+
+
+async def test_group_send_reaches_the_groups_members_only():
+    layer = LocalChannelLayer()
+    member, outsider = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("inbox.1", member)
+    await layer.group_add("inbox.2", outsider)
+    await layer.group_send("inbox.1", EVENT)
+    assert await layer.receive(member) == EVENT
+    assert outsider not in layer.channels
+
+
+async def test_expired_messages_are_still_dropped_by_the_sweep():
+    layer = LocalChannelLayer(expiry=-1)  # every message is born expired
+    stale, listener = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("conversation.1", stale)
+    await layer.send(stale, EVENT)
+    await layer.group_send("conversation.2", EVENT)  # sends sweep first
+    assert stale not in layer.channels
+    assert stale not in layer.groups.get("conversation.1", {})
+    assert listener not in layer.channels
+
+
+async def test_busy_traffic_sweeps_once_per_interval(monkeypatch):
+    sweeps = []
+    monkeypatch.setattr(InMemoryChannelLayer, "_clean_expired", lambda self: sweeps.append(1))
+    layer = LocalChannelLayer()
+    layer.SWEEP_EVERY_SECONDS = 3600
+    channel = await layer.new_channel()
+    await layer.group_add("inbox.1", channel)
+    for _ in range(20):
+        await layer.group_send("inbox.1", EVENT)
+        await layer.receive(channel)
+    assert len(sweeps) == 1
