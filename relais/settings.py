@@ -185,7 +185,7 @@ else:
     # Room for bursts: a full channel silently drops what is sent to it.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "relais.core.realtime.LocalChannelLayer",
             "CONFIG": {"capacity": 1000},
         }
     }

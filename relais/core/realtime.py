@@ -79,6 +79,17 @@ class LocalChannelLayer(InMemoryChannelLayer):
             super()._clean_expired()
 
 
+_no_local_listeners = False
+
+
+def no_local_listeners() -> None:
+    """Declare that this process serves no websocket (`relais smtpd`): with the
+    in-memory layer, which reaches only this process, broadcasts are skipped
+    instead of being sent to nobody. Through Redis they still go out."""
+    global _no_local_listeners
+    _no_local_listeners = True
+
+
 def broadcast(groups: list[str], event: dict[str, Any]) -> None:
     """Send `event` to every group. Failures are logged, never raised: the
     database is the truth and clients catch up on their next fetch.
@@ -88,7 +99,7 @@ def broadcast(groups: list[str], event: dict[str, Any]) -> None:
     background loop. Either way this returns at once, and one thread's events
     keep their order (both loops run callbacks first in, first out)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or (_no_local_listeners and isinstance(layer, InMemoryChannelLayer)):
         return
     message = {"type": "relais.event", "event": event}
 

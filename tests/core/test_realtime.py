@@ -43,3 +43,37 @@ async def test_busy_traffic_sweeps_once_per_interval(monkeypatch):
         await layer.group_send("inbox.1", EVENT)
         await layer.receive(channel)
     assert len(sweeps) == 1
+
+
+class RecordingLayer:
+    """A stand-in for a layer that reaches other processes (like Redis's)."""
+
+    def __init__(self) -> None:
+        self.sent = []
+
+    async def group_send(self, group, message):
+        self.sent.append(group)
+
+
+async def test_a_process_without_listeners_skips_the_in_memory_layer_only(monkeypatch):
+    import asyncio
+
+    from relais.core import realtime
+
+    monkeypatch.setattr(realtime, "_no_local_listeners", True)
+    local = LocalChannelLayer()
+    member = await local.new_channel()
+    await local.group_add("inbox.1", member)
+    monkeypatch.setattr(realtime, "get_channel_layer", lambda: local)
+    await asyncio.to_thread(realtime.broadcast, ["inbox.1"], {"name": "message.created"})
+    await asyncio.sleep(0.05)
+    assert member not in local.channels  # (a queue appears with the first message)
+
+    remote = RecordingLayer()
+    monkeypatch.setattr(realtime, "get_channel_layer", lambda: remote)
+    await asyncio.to_thread(realtime.broadcast, ["inbox.1"], {"name": "message.created"})
+    for _ in range(100):
+        if remote.sent:
+            break
+        await asyncio.sleep(0.01)
+    assert remote.sent == ["inbox.1"]

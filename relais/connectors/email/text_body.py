@@ -39,12 +39,14 @@ _HEADER_SUBJECT = re.compile(
     r"^\W{0,2}(subject|objet|betreff|asunto|oggetto|onderwerp)\W{0,2}\s*:", re.IGNORECASE
 )
 _UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
-# Every cut starts at a quoted line or one of these: one scan in C finds out
-# whether the line-by-line search is worth it (most mails hold no history).
+# Every cut starts at a line that begins (maybe after blanks) with ">", dashes,
+# a "From:"-like header or a forward marker. One scan for such a line start
+# (in C, jumping from newline to newline) tells whether the line-by-line search
+# is worth it: most mails hold no history. A superset of the rules above.
 _MAY_HOLD_HISTORY = re.compile(
-    "|".join(f"(?:{pattern.pattern})" for pattern in (_SEPARATOR, _FORWARD, _HEADER_FROM))
-    + r"|^\s*>",  # (an attribution counts only when quoted lines follow it)
-    re.IGNORECASE | re.MULTILINE,
+    r"\n[^\S\n]*(?:>|-{2,}|begin forwarded|début du message"
+    r"|\W{0,2}(?:from|de|von|da|van|från)\W{0,2}\s*:)",
+    re.IGNORECASE,
 )
 
 
@@ -84,7 +86,7 @@ def fold_quoted(text: str) -> tuple[str, str]:
     """(new text, quoted history); the history is "" when none is found or
     when folding would leave no new text."""
     lines = text.split("\n")
-    cut = _history_start(lines) if _MAY_HOLD_HISTORY.search(text) else None
+    cut = _history_start(lines) if _MAY_HOLD_HISTORY.search("\n" + text) else None
     if cut is None:
         return text.strip("\n"), ""
     new = "\n".join(lines[:cut]).rstrip()

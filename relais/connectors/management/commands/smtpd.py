@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from relais.connectors.email.smtp_data import RelaisController
 from relais.connectors.email.smtpd import RelaisSmtpHandler, smtp_server_options
+from relais.core.realtime import no_local_listeners
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(tls_cert, tls_key)
             server_options["tls_context"] = context
+        no_local_listeners()  # nobody listens here: realtime only goes out through Redis
         handler = RelaisSmtpHandler()
         controller = RelaisController(
             handler,

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from relais.connectors.email.imap_loop import start_imap_fetchers
+from relais.core.realtime import no_local_listeners
 from relais.core.schedule import default_jobs, run_due_jobs, start_scheduler
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval: float, batch: bool, no_imap: bool, **options):
+        no_local_listeners()  # nobody listens here: realtime only goes out through Redis
         if batch:
             run_due_jobs(default_jobs(), {}, 0.0)
             call_command(
