@@ -191,8 +191,11 @@ class AttachmentKind(models.TextChoices):
 def attachment_path(instance: Attachment, filename: str) -> str:
     """Stored under a random name: the customer's file name is only shown,
     never used as a path."""
+    return attachment_name(instance.created_at)
 
-    return f"attachments/{instance.created_at:%Y/%m}/{secrets.token_hex(16)}"
+
+def attachment_name(created_at) -> str:
+    return f"attachments/{created_at:%Y/%m}/{secrets.token_hex(16)}"
 
 
 class Attachment(models.Model):

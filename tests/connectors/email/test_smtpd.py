@@ -155,3 +155,24 @@ def test_a_client_that_ignores_size_is_refused_after_data(smtpd):
             "c@client.example", ["support@example.com"], customer_mail().replace(b"\n", b"\r\n")
         )
     assert Message.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "arg",
+    [
+        "<chloe@client.example> SIZE=1234",
+        "<o'brien+tag@sub.example.org>",
+        "<>",
+        '<"quoted local"@example.com>',
+        "bare@example.com",
+        "<broken",
+    ],
+)
+def test_the_quick_address_reader_agrees_with_aiosmtpd(arg):
+    from aiosmtpd.smtp import SMTP
+
+    from relais.connectors.email.smtp_data import FastDataSMTP
+
+    server = FastDataSMTP.__new__(FastDataSMTP)
+    server.local_part_limit = 0
+    assert server._getaddr(arg) == SMTP._getaddr(server, arg)
