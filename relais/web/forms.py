@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.connectors.base import InboundAttachment
 from relais.conversations.models import Conversation, Priority, Status
+from relais.core.form_fields import MultipleFileField
 from relais.web.contact_panel import assignable_agents, inbox_teams
-from relais.web.reply_files import MultipleFileField, reply_attachments
+from relais.web.reply_files import reply_attachments
 
 # Browsers' UTC offsets span UTC-12 to UTC+14.
 MAX_OFFSET_MINUTES = 14 * 60

@@ -23,24 +23,6 @@ MAX_REPLY_FILES = 5
 MIME_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files under one name (Django's documented recipe)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None) -> list[UploadedFile]:
-        clean_one = super().clean
-        if isinstance(data, list | tuple):
-            return [clean_one(item, initial) for item in data if item]
-        return [clean_one(data, initial)] if data else []
-
-
 def accepts_files(conversation: Conversation) -> bool:
     """Whether the conversation's channel can send files to the customer."""
     try:

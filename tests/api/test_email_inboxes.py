@@ -1,7 +1,7 @@
 """E-mail inboxes through the API: created live for smtpd, passwords never
 shown back, one inbox per address."""
 
-from relais.connectors.email.smtpd import find_inbox
+from relais.connectors.email.smtpd import InboxDirectory
 from relais.connectors.models import Inbox
 from tests.api.conftest import error_code
 
@@ -21,7 +21,7 @@ def test_admin_creates_an_email_inbox_live_at_once(as_admin):
     inbox = Inbox.objects.get(pk=data["id"])
     assert data["address"] == "support@example.com"
     assert data["contact_form_url"] == f"http://testserver/contact/{inbox.public_key}/"
-    assert find_inbox("support+12@example.com").pk == inbox.pk
+    assert InboxDirectory().find("support+12@example.com").pk == inbox.pk
     assert inbox.config["smtp"]["password"] == "hunter2"
 
 

@@ -74,7 +74,13 @@ def ingest_mail(
     if not result.created:
         return IngestResult("duplicate", result.message, result.conversation)
     if result.new_conversation and _wants_acknowledgement(inbox, parsed, result.conversation):
-        _acknowledge(inbox, parsed, result.conversation)
+        send_acknowledgement(
+            inbox,
+            result.conversation,
+            language=inbox.config.get("language", "fr"),
+            subject=parsed.subject,
+            name=parsed.sender.name,
+        )
     return IngestResult("stored", result.message, result.conversation)
 
 
@@ -210,21 +216,24 @@ def _wants_acknowledgement(inbox: Inbox, parsed: ParsedMail, conversation) -> bo
     ).exists()
 
 
-def _acknowledge(inbox: Inbox, parsed: ParsedMail, conversation: Conversation) -> None:
-    config = EmailConfig.model_validate(inbox.config)
-    subject, body = acknowledgement(
-        config,
-        language=config.language,
+def send_acknowledgement(
+    inbox: Inbox, conversation: Conversation, *, language: str, subject: str, name: str
+) -> None:
+    """Queue the inbox's acknowledgement of a new conversation (its reference
+    in the subject), in `language`; the web form's confirmation too."""
+    acknowledgement_subject, body = acknowledgement(
+        EmailConfig.model_validate(inbox.config),
+        language=language,
         reference=references.subject_reference(conversation.pk),
-        subject=parsed.subject,
-        customer_name=parsed.sender.name if parsed.sender else "",
+        subject=subject,
+        customer_name=name,
         inbox_name=inbox.name,
     )
     send_automatic_message(
         conversation,
         body,
         reason="acknowledgement",
-        metadata={"email": {"subject": subject, "language": config.language}},
+        metadata={"email": {"subject": acknowledgement_subject, "language": language}},
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import MISSING, SMTP
@@ -91,3 +92,17 @@ class RelaisController(Controller):
 
     def factory(self) -> SMTP:
         return FastDataSMTP(self.handler, **self.SMTP_kwargs)
+
+
+def serve_until_stopped(controller: Controller, *, on_stop=None) -> None:
+    """Run an aiosmtpd controller until the process is interrupted, then stop
+    it (and call `on_stop`): the body of the SMTP commands."""
+    controller.start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+        if on_stop is not None:
+            on_stop()

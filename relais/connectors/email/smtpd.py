@@ -26,11 +26,6 @@ from relais.connectors.models import Inbox
 log = logging.getLogger(__name__)
 
 
-def find_inbox(recipient: str) -> Inbox | None:
-    """The active e-mail inbox that `recipient` (maybe a plus-address) reaches."""
-    return inbox_addresses().get(split_plus_address(recipient)[0])
-
-
 def inbox_addresses() -> dict[str, Inbox]:
     """Every address (and alias) of the active e-mail inboxes. Plain rows, not
     querysets of models: this runs for every recipient of every mail."""

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from relais.connectors.base import IdentityRef, InboundAttachment, InboundMessage
-from relais.connectors.email.acknowledgement import acknowledgement
-from relais.connectors.email.references import subject_reference
+from relais.connectors.email.ingest import send_acknowledgement
 from relais.connectors.models import Inbox
 from relais.contacts.models import Contact
 from relais.conversations.actions import receive_message
-from relais.conversations.automatic import send_automatic_message
 from relais.conversations.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -78,7 +76,13 @@ def submit_contact_form(
             Contact.objects.filter(pk=result.conversation.contact_id, phone="").update(
                 phone=submission.phone
             )
-        _confirm(inbox, submission, subject, result.conversation)
+        send_acknowledgement(
+            inbox,
+            result.conversation,
+            language=submission.language,
+            subject=subject,
+            name=submission.name,
+        )
     log.info(
         "web form: conversation %s opened on inbox %s",
         result.conversation.pk,
@@ -117,22 +121,3 @@ def _metadata(submission: ContactSubmission, subject: str) -> dict:
             "references": [],
         },
     }
-
-
-def _confirm(
-    inbox: Inbox, submission: ContactSubmission, subject: str, conversation: Conversation
-) -> None:
-    confirmation_subject, body = acknowledgement(
-        inbox.config,
-        language=submission.language,
-        reference=subject_reference(conversation.pk),
-        subject=subject,
-        customer_name=submission.name,
-        inbox_name=inbox.name,
-    )
-    send_automatic_message(
-        conversation,
-        body,
-        reason="acknowledgement",
-        metadata={"email": {"subject": confirmation_subject, "language": submission.language}},
-    )

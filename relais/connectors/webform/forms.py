@@ -16,6 +16,7 @@ from relais.connectors.models import Inbox
 from relais.connectors.webform import spam
 from relais.connectors.webform.actions import ContactSubmission
 from relais.connectors.webform.uploads import MAX_FILES, RefusedUpload, checked_attachments
+from relais.core.form_fields import MultipleFileField
 
 PHONE_REGION = "FR"
 DEFAULT_REASONS = [
@@ -37,22 +38,6 @@ def reason_choices(inbox: Inbox) -> list[tuple[str, str]]:
 
 class TelInput(forms.TextInput):
     input_type = "tel"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the list is checked by the form as a whole."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
 
 def no_web_address(value: str) -> None:

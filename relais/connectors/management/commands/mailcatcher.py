@@ -3,12 +3,13 @@ a folder instead of delivering it. For the demo and for staging set-ups, where
 replies must not reach real customers: point RELAIS_SMTP_URL at it."""
 
 import itertools
-import threading
 import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from django.core.management.base import BaseCommand
+
+from relais.connectors.email.smtp_data import serve_until_stopped
 
 
 class FolderHandler:
@@ -32,12 +33,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, dir: Path, **options):
         dir.mkdir(parents=True, exist_ok=True)
-        controller = Controller(FolderHandler(dir), hostname=host, port=port)
-        controller.start()
         self.stdout.write(f"relais mailcatcher on {host}:{port}, writing to {dir}")
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            controller.stop()
+        serve_until_stopped(Controller(FolderHandler(dir), hostname=host, port=port))

@@ -2,11 +2,10 @@
 relais.connectors.email.smtpd)."""
 
 import ssl
-import threading
 
 from django.core.management.base import BaseCommand
 
-from relais.connectors.email.smtp_data import RelaisController
+from relais.connectors.email.smtp_data import RelaisController, serve_until_stopped
 from relais.connectors.email.smtpd import RelaisSmtpHandler, smtp_server_options
 from relais.core.realtime import no_local_listeners
 
@@ -36,12 +35,5 @@ class Command(BaseCommand):
             server_hostname=hostname,
             **server_options,
         )
-        controller.start()
         self.stdout.write(f"relais smtpd listening on {host}:{port}")
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            controller.stop()
-            handler.close()
+        serve_until_stopped(controller, on_stop=handler.close)
