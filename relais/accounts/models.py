@@ -57,6 +57,13 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     )
     presence_changed_at = models.DateTimeField(default=timezone.now)
     capacity = models.JSONField(_("capacity per channel"), default=default_capacity)
+    # {"lang:fr": 5, "topic:billing": 3}: what routing rules may require.
+    skills = models.JSONField(_("skills"), default=dict, blank=True)
+    # Console activity, for the automatic "away" (routing/presence.py).
+    last_active_at = models.DateTimeField(null=True, blank=True)
+    disconnected_at = models.DateTimeField(null=True, blank=True)
+    # Fairness of push routing: the longest idle agent goes first.
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -24,6 +24,7 @@ from relais.api.staff import find_active_agent, find_team
 from relais.conversations import actions
 from relais.conversations.models import Conversation, Message
 from relais.conversations.queries import ConversationFilter, filter_conversations
+from relais.routing.live import take_next
 
 router = Router(tags=["conversations"])
 
@@ -55,6 +56,16 @@ def list_conversations(request: HttpRequest, filters: Query[ConversationQuery]):
         .prefetch_related("tags")
     )
     return paginate(conversations, cursor=filters.cursor, limit=filters.limit)
+
+
+@router.post("/conversations/next", response={200: ConversationOut, 204: None, **WRITE_ERRORS})
+def take_next_conversation(request: HttpRequest):
+    """Pull routing: assign to the caller the most urgent waiting conversation
+    they may take now (qualified, with room on its channel); 204 when none."""
+    conversation = take_next(current_agent(request))
+    if conversation is None:
+        return Status(204, None)
+    return _fresh(conversation.pk)
 
 
 @router.get("/conversations/{int:conversation_id}", response={200: ConversationOut, **READ_ERRORS})

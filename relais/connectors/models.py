@@ -24,6 +24,9 @@ class Inbox(models.Model):
     secret = models.CharField(max_length=64, default=new_secret)
     config = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Push routing: new conversations are given to the best available agent;
+    # otherwise agents pull them ("next") or pick them.
+    auto_assign = models.BooleanField(_("assign automatically"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -124,9 +124,9 @@ KNOWN_IDENTITY_COLUMNS = ", ".join(
 KNOWN_IDENTITY_JOIN = f"c.{column(Contact, 'id')} = i.{column(Identity, 'contact')}"
 INSERT_CONTACT = (
     f"INSERT INTO {table(Contact)} ({column(Contact, 'name')}, {column(Contact, 'email')}, "  # noqa: S608 (names from _meta)
-    f"{column(Contact, 'phone')}, {column(Contact, 'locale')}, "
+    f"{column(Contact, 'phone')}, {column(Contact, 'locale')}, {column(Contact, 'segment')}, "
     f"{column(Contact, 'created_at')}, {column(Contact, 'updated_at')}) "
-    f"VALUES (%s, %s, %s, %s, %s, %s) RETURNING {column(Contact, 'id')}"
+    f"VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {column(Contact, 'id')}"
 )
 INSERT_IDENTITY = (
     f"INSERT INTO {table(Identity)} ({column(Identity, 'contact')}, "  # noqa: S608 (names from _meta)
@@ -138,8 +138,8 @@ INSERT_IDENTITY = (
 
 def _create_contact(cursor, *, name: str, email: str, now: datetime) -> Contact:
     db_now = db_datetime(cursor.db, now)
-    cursor.execute(INSERT_CONTACT, [name, email, "", "", db_now, db_now])
-    values = {"name": name, "email": email, "phone": "", "locale": ""}
+    cursor.execute(INSERT_CONTACT, [name, email, "", "", "", db_now, db_now])
+    values = {"name": name, "email": email, "phone": "", "locale": "", "segment": ""}
     values |= {"id": cursor.fetchone()[0], "created_at": now, "updated_at": now}
     return loaded(cursor.db.alias, Contact, values)
 

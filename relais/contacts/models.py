@@ -11,6 +11,8 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     locale = models.CharField(_("language"), max_length=8, blank=True)
+    # A customer segment routing rules and reports use ("vip", "pro"…).
+    segment = models.CharField(_("segment"), max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

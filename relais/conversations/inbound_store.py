@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.text import slugify
 
 from relais.connectors.base import InboundMessage
 from relais.connectors.models import Inbox
@@ -42,23 +43,25 @@ from relais.conversations.models import (
     Message,
     MessageKind,
     Status,
+    Tag,
 )
 from relais.core.models import Event
 from relais.core.sql import column, db_datetime, db_values, hot_cursor, insert_sql, loaded, table
-from relais.routing.sla import response_due
+from relais.routing.arrival import Arrival, next_due, route_arrival
 
 PREVIEW_LENGTH = Conversation._meta.get_field("last_message_preview").max_length
 
 
 def _find_conversation_sql(*, pointed: bool) -> str:
     """The contact's conversations on the inbox: the one the provider points at,
-    or the latest unresolved one. Selects (id, channel, status, not waiting)."""
+    or the latest unresolved one. Selects (id, channel, status, not waiting,
+    SLA policy)."""
     c = lambda name: column(Conversation, name)  # noqa: E731
     where = f"{c('inbox')} = %s AND {c('contact')} = %s AND "
     where += f"{c('id')} = %s" if pointed else f"{c('status')} <> %s ORDER BY {c('id')} DESC"
     return (
-        f"SELECT {c('id')}, {c('channel')}, {c('status')}, {c('waiting_since')} IS NULL "  # noqa: S608 (names from _meta)
-        f"FROM {table(Conversation)} WHERE {where} LIMIT 1"
+        f"SELECT {c('id')}, {c('channel')}, {c('status')}, {c('waiting_since')} IS NULL, "  # noqa: S608 (names from _meta)
+        f"{c('sla_policy')} FROM {table(Conversation)} WHERE {where} LIMIT 1"
     )
 
 
@@ -95,8 +98,8 @@ UPDATE_CONVERSATION = {
     for starts_waiting in (False, True)
 }
 INSERT_MESSAGE = insert_sql(Message, returning_id=True)
-# By number of events: a message records one or two.
-INSERT_EVENTS = {rows: insert_sql(Event, returning_id=False, rows=rows) for rows in (1, 2)}
+# By number of events: a message records one to three.
+INSERT_EVENTS = {rows: insert_sql(Event, returning_id=False, rows=rows) for rows in (1, 2, 3)}
 
 
 @dataclass(frozen=True)
@@ -119,16 +122,18 @@ def store_inbound(inbound: InboundMessage, body: str) -> StoredInbound:
     with hot_cursor() as cursor:
         contact, current = _sender_and_conversation(cursor, inbound, now)
         if current is None:
-            conversation = _open_conversation(cursor, inbound, body, contact, now)
+            conversation, arrival = _open_conversation(cursor, inbound, body, contact, now)
             events = [("conversation.created", {"channel": conversation.channel})]
+            if arrival.matched_rules:
+                events.append(("conversation.routed", _routed_event(arrival)))
         else:
-            conversation_id, channel, status, not_waiting = current
+            conversation_id, channel, status, not_waiting, policy_id = current
             # An automatic message (out-of-office…) leaves the status and the
             # response clock alone: nobody owes an answer to a robot.
             reopens = status != Status.OPEN and not inbound.automatic
             conversation = _continue_conversation(
                 cursor,
-                (conversation_id, channel, Status.OPEN if reopens else status),
+                (conversation_id, channel, Status.OPEN if reopens else status, policy_id),
                 reopens,
                 not_waiting and not inbound.automatic,
                 inbound,
@@ -145,7 +150,7 @@ def store_inbound(inbound: InboundMessage, body: str) -> StoredInbound:
 
 def _sender_and_conversation(
     cursor, inbound: InboundMessage, now: datetime
-) -> tuple[Contact, tuple[int, str, str, bool] | None]:
+) -> tuple[Contact, tuple[int, str, str, bool, int | None] | None]:
     """The sender's contact (found or created) and the conversation the
     message continues, as _current_conversation describes it (None: open one).
 
@@ -170,14 +175,15 @@ def _sender_and_conversation(
     if is_new:
         return contact, None
     row = next(row for row in known if row[3] == contact.pk)
-    return contact, None if row[6] is None else (row[6], row[7], row[8], bool(row[9]))
+    return contact, None if row[6] is None else (row[6], row[7], row[8], bool(row[9]), row[10])
 
 
 @cache
 def _find_sender_and_conversation_sql(count: int) -> str:
     """Known identity rows (contacts.actions.find_known_identities' columns),
     each followed by (id, channel, status, not waiting) of its contact's latest
-    unresolved conversation on the inbox, or NULLs. Parameters: the inbox, the
+    unresolved conversation on the inbox, or NULLs, then its SLA policy.
+    Parameters: the inbox, the
     resolved status, then the identities' (kind, value) pairs. No lock."""
     v = lambda name: "v." + column(Conversation, name)  # noqa: E731
     w = lambda name: "w." + column(Conversation, name)  # noqa: E731
@@ -188,8 +194,9 @@ def _find_sender_and_conversation_sql(count: int) -> str:
     )
     return (
         f"SELECT {KNOWN_IDENTITY_COLUMNS}, "  # noqa: S608 (names from _meta)
-        f"{v('id')}, {v('channel')}, {v('status')}, {v('waiting_since')} IS NULL "
-        f"FROM {table(Identity)} i JOIN {table(Contact)} c ON {KNOWN_IDENTITY_JOIN} "
+        f"{v('id')}, {v('channel')}, {v('status')}, {v('waiting_since')} IS NULL, "
+        f"{v('sla_policy')} FROM {table(Identity)} i "
+        f"JOIN {table(Contact)} c ON {KNOWN_IDENTITY_JOIN} "
         f"LEFT JOIN {table(Conversation)} v ON {v('id')} = ({latest_unresolved}) "
         f"WHERE {identities_match_sql(count)} ORDER BY i.{column(Identity, 'contact')}"
     )
@@ -197,7 +204,7 @@ def _find_sender_and_conversation_sql(count: int) -> str:
 
 def _current_conversation(
     cursor, contact: Contact, inbound: InboundMessage
-) -> tuple[int, str, str, bool] | None:
+) -> tuple[int, str, str, bool, int | None] | None:
     """(id, channel, status, not waiting) of the conversation a known contact's
     message belongs to: the one the provider points at, if it is the contact's
     on this inbox, else (unless the message starts a new thread) the contact's
@@ -217,25 +224,39 @@ def _current_conversation(
             FIND_UNRESOLVED_CONVERSATION + lock, [inbound.inbox_id, contact.pk, Status.RESOLVED]
         )
         row = cursor.fetchone()
-    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
+    return None if row is None else (row[0], row[1], row[2], bool(row[3]), row[4])
 
 
 def _open_conversation(
     cursor, inbound: InboundMessage, body: str, contact: Contact, now: datetime
-) -> Conversation:
+) -> tuple[Conversation, Arrival]:
     kind, channel_class = inbox_facts(inbound.inbox_id)
     subject = inbound.subject or body.split("\n", 1)[0][:80]
+    arrival = route_arrival(
+        cursor,
+        inbox_id=inbound.inbox_id,
+        channel_class=channel_class,
+        contact_id=contact.pk,
+        text=f"{subject}\n{body}",
+        metadata=inbound.metadata,
+        now=now,
+    )
     values = {
         "inbox_id": inbound.inbox_id,
         "channel": kind,
         "contact_id": contact.pk,
         "subject": subject[:255],
         "status": Status.OPEN,
-        "priority": Conversation._meta.get_field("priority").get_default(),
+        "priority": arrival.priority,
         "assignee_id": None,
-        "team_id": None,
+        "team_id": arrival.team_id,
+        "required_skills": arrival.skills,
+        "sla_policy_id": arrival.policy_id,
+        "first_response_at": None,
+        "resolution_due_at": arrival.resolution_due,
+        "sla_escalations": [],
         "waiting_since": now,
-        "due_at": response_due(channel_class, now),
+        "due_at": arrival.response_due,
         "snoozed_until": None,
         "last_message_at": now,
         "last_message_preview": body[:PREVIEW_LENGTH],
@@ -245,12 +266,30 @@ def _open_conversation(
     }
     cursor.execute(INSERT_CONVERSATION, db_values(cursor.db, Conversation, values))
     values["id"] = cursor.fetchone()[0]
-    return loaded(cursor.db.alias, Conversation, values)
+    conversation = loaded(cursor.db.alias, Conversation, values)
+    if arrival.tags:  # rare: tags come only from routing rules
+        _tag(conversation, arrival.tags)
+    return conversation, arrival
+
+
+def _tag(conversation: Conversation, names: list[str]) -> None:
+    slugs = {slugify(name, allow_unicode=True)[:64] for name in names} - {""}
+    conversation.tags.add(*(Tag.objects.get_or_create(name=slug)[0] for slug in sorted(slugs)))
+
+
+def _routed_event(arrival: Arrival) -> dict[str, Any]:
+    return {
+        "rules": arrival.matched_rules,
+        "team_id": arrival.team_id,
+        "priority": arrival.priority,
+        "tags": arrival.tags,
+        "skills": arrival.skills,
+    }
 
 
 def _continue_conversation(
     cursor,
-    conversation: tuple[int, str, str],
+    conversation: tuple[int, str, str, int | None],
     reopens: bool,
     starts_waiting: bool,
     inbound: InboundMessage,
@@ -259,8 +298,9 @@ def _continue_conversation(
     now: datetime,
 ) -> Conversation:
     """Reopen the conversation if need be, count the message unread and, if
-    asked, start the response clock. `conversation`: (id, channel, new status)."""
-    conversation_id, channel, status = conversation
+    asked, start the response clock. `conversation`: (id, channel, new status,
+    SLA policy)."""
+    conversation_id, channel, status, policy_id = conversation
     db_now = db_datetime(cursor.db, now)
     preview = body[:PREVIEW_LENGTH]
     values = {
@@ -278,7 +318,7 @@ def _continue_conversation(
     params += [db_now, preview, db_now]
     if starts_waiting:
         values["waiting_since"] = now
-        values["due_at"] = response_due(get_connector(channel).channel_class, now)
+        values["due_at"] = next_due(policy_id, get_connector(channel).channel_class, now)
         params += [db_now, db_datetime(cursor.db, values["due_at"])]
     cursor.execute(UPDATE_CONVERSATION[reopens, starts_waiting], [*params, conversation_id])
     values["unread_count"] = cursor.fetchone()[0]

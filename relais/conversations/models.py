@@ -67,6 +67,15 @@ class Conversation(models.Model):
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+    # Skills an agent needs to take it ({"lang:fr": 1}), set by routing rules.
+    required_skills = models.JSONField(default=dict, blank=True)
+    sla_policy = models.ForeignKey(
+        "routing.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    # Escalation steps already run for the current deadline (routing/escalation.py).
+    sla_escalations = models.JSONField(default=list, blank=True)
     # Set while the customer waits for an answer: the next response is due then.
     waiting_since = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)

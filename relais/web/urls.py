@@ -7,6 +7,7 @@ from relais.web import (
     conversation_views,
     inbox_views,
     presence_views,
+    queue_views,
 )
 
 app_name = "web"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", inbox_views.inbox, name="inbox"),
     path("presence/", presence_views.presence, name="presence"),
+    path("next/", queue_views.next_conversation, name="next"),
     path("c/<int:conversation_id>/", conversation_views.conversation_page, name="conversation"),
     path(
         "c/<int:conversation_id>/timeline/",

@@ -17,7 +17,7 @@ INSERT_IDENTITY = (
 )
 
 
-DEFERRED = {"email", "phone", "locale", "created_at", "updated_at"}
+DEFERRED = {"email", "phone", "locale", "segment", "created_at", "updated_at"}
 
 
 @pytest.fixture

@@ -1,0 +1,184 @@
+"""Who takes what during one assignment round (pure).
+
+Comparing every item with every agent costs items x agents (10 million checks
+for 10,000 items and 1,000 agents). Items fall into few kinds instead: the
+same channel, team and required skills make the same agents eligible. Each
+kind gets a heap of its eligible agents with room on the channel, built the
+first time an item of that kind comes up, with set intersections and `map`
+(C speed, no Python loop per agent). Once a kind's heap is empty its later
+items are skipped in O(1).
+
+An agent sits in the heaps of every kind they are eligible for. When they take
+an item their rank gets worse everywhere (less room, just served); rather than
+updating every heap, an entry records the agent's recency rank, which changes
+with every item they take, and a stale entry met on top of a heap is re-ranked
+then (lazy invalidation). Ranks only ever get worse during a round, so a fresh
+entry on top is truly the best agent.
+
+The rank, best first: the higher sum of the agent's levels in the required
+skills; then the larger share of their capacity still free on the channel
+(least loaded); then the longest idle (an agent served in this round counts as
+served now, after every agent not yet served); then the lowest id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from heapq import heapify, heappop, heapreplace
+from itertools import compress
+from operator import add, neg
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from relais.routing.engine import AgentState, QueueItem
+
+# A heap entry: (-(skill score + free share / 2), recency rank, agent index, skill score).
+# The share is in (0, 1], so halved it never reaches the next score; recency
+# ranks are unique, so comparisons never go further.
+Entry = tuple[float, int, int, int]
+
+
+class AgentPool:
+    """The agents' remaining room during one round, and their ranks per item kind."""
+
+    def __init__(self, agents: Iterable[AgentState]) -> None:
+        self._agents = list(agents)
+        if len({agent.id for agent in self._agents}) < len(self._agents):
+            raise ValueError("two agents share an id")
+        # channel -> {agent index: free slots / capacity / half free share}, agents with room only.
+        self._free: dict[str, dict[int, int]] = {}
+        self._capacity: dict[str, dict[int, int]] = {}
+        self._half_share: dict[str, dict[int, float]] = {}
+        for index, agent in enumerate(self._agents):
+            for channel, free in agent.free.items():
+                if free > 0:
+                    capacity = max(agent.capacity.get(channel, free), free)
+                    self._free.setdefault(channel, {})[index] = free
+                    self._capacity.setdefault(channel, {})[index] = capacity
+                    self._half_share.setdefault(channel, {})[index] = free / capacity / 2
+        self.channel_free = {channel: sum(free.values()) for channel, free in self._free.items()}
+        self.total_free = sum(self.channel_free.values())
+        # Only agents with room matter; longest idle first, then lowest id.
+        self._available = sorted(
+            {index for free in self._free.values() for index in free},
+            key=lambda index: (self._agents[index].last_assigned_at, self._agents[index].id),
+        )
+        self._rank = [0] * len(self._agents)
+        for rank, index in enumerate(self._available):
+            self._rank[index] = rank
+        self._next_rank = len(self._available)
+        self._heaps: dict[str, list[Entry]] = {}
+        self._levels: dict[str, dict[int, int]] = {}
+        self._holders: dict[tuple[str, int], frozenset[int]] = {}
+        self._members: dict[int, frozenset[int]] = {}
+
+    def serve(self, queue: Iterable[QueueItem]) -> Iterator[tuple[QueueItem, int]]:
+        """(item, agent id) for each item of `queue`, in its order, that an
+        eligible agent with room takes; an item id seen twice is served once."""
+        slots_left = self.total_free
+        channel_free = self.channel_free
+        heaps = self._heaps
+        served_ids: set[int] = set()
+        for item in queue:
+            heap = heaps.get(item.kind)
+            if heap is None:
+                heap = heaps[item.kind] = self._build_heap(item)
+            if not heap:
+                continue
+            channel = item.channel
+            if not channel_free[channel]:
+                heap.clear()  # only stale entries: skip this kind in O(1) from now on
+                continue
+            if item.id in served_ids:
+                continue
+            index = self._best(heap, channel)
+            if index is None:
+                continue
+            self._take(index, heap, channel)
+            served_ids.add(item.id)
+            yield item, self._agents[index].id
+            slots_left -= 1
+            if not slots_left:
+                return
+
+    def _best(self, heap: list[Entry], channel: str) -> int | None:
+        """The agent index on top of `heap` once stale entries are re-ranked."""
+        ranks = self._rank
+        half_share = self._half_share[channel]
+        while heap:
+            _, entry_rank, index, score = heap[0]
+            rank = ranks[index]
+            if entry_rank == rank:
+                return index
+            if index in half_share:
+                heapreplace(heap, (-(score + half_share[index]), rank, index, score))
+            else:  # no room left on this channel
+                heappop(heap)
+        return None
+
+    def _take(self, index: int, heap: list[Entry], channel: str) -> None:
+        """Give agent `index`, on top of `heap`, one item on `channel`."""
+        self.channel_free[channel] -= 1
+        rank = self._rank[index] = self._next_rank  # served now: behind everyone else
+        self._next_rank += 1
+        free = self._free[channel]
+        left = free[index] - 1
+        if left:
+            free[index] = left
+            half_share = left / self._capacity[channel][index] / 2
+            self._half_share[channel][index] = half_share
+            score = heap[0][3]
+            heapreplace(heap, (-(score + half_share), rank, index, score))
+        else:
+            del free[index]
+            del self._half_share[channel][index]
+            heappop(heap)
+
+    def _build_heap(self, item: QueueItem) -> list[Entry]:
+        """A heap of the agents eligible for items of `item`'s kind who have room now."""
+        half_share = self._half_share.get(item.channel)
+        if not half_share:
+            return []
+        groups = [self._holders_of(skill, level) for skill, level in item.skills.items()]
+        if item.team is not None:
+            groups.append(self._members_of(item.team))
+        groups.sort(key=len)  # intersect from the smallest set
+        candidates = half_share.keys()
+        for group in groups:
+            candidates = group & candidates
+        candidates = list(candidates)
+        scores = [0] * len(candidates)
+        for skill in item.skills:
+            scores = list(map(add, scores, map(self._levels_of(skill).__getitem__, candidates)))
+        firsts = map(neg, scores)
+        ranks = map(self._rank.__getitem__, candidates)
+        heap = list(zip(firsts, ranks, candidates, scores, strict=True))
+        heapify(heap)
+        return heap
+
+    def _levels_of(self, skill: str) -> dict[int, int]:
+        """The level in `skill` of each agent with room (0 without the skill)."""
+        levels = self._levels.get(skill)
+        if levels is None:
+            agents = self._agents
+            held = (agents[index].skills.get(skill, 0) for index in self._available)
+            levels = self._levels[skill] = dict(zip(self._available, held, strict=True))
+        return levels
+
+    def _holders_of(self, skill: str, level: int) -> frozenset[int]:
+        """The agents with room who hold `skill` at `level` or above."""
+        holders = self._holders.get((skill, level))
+        if holders is None:
+            levels = self._levels_of(skill)
+            at_level = compress(levels, map(level.__le__, levels.values()))
+            holders = self._holders[(skill, level)] = frozenset(at_level)
+        return holders
+
+    def _members_of(self, team: int) -> frozenset[int]:
+        """The agents with room who belong to `team`."""
+        members = self._members.get(team)
+        if members is None:
+            agents = self._agents
+            in_team = (team in agents[index].teams for index in self._available)
+            members = self._members[team] = frozenset(compress(self._available, in_team))
+        return members
