@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -17,6 +18,16 @@ class AgentChangeForm(UserChangeForm):
         model = Agent
         fields = "__all__"
 
+    def clean_skills(self):
+        from relais.routing.rules import check_skills
+
+        skills = self.cleaned_data.get("skills") or {}
+        try:
+            check_skills(skills)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+        return skills
+
 
 @admin.register(Agent)
 class AgentAdmin(UserAdmin):
@@ -28,8 +39,8 @@ class AgentAdmin(UserAdmin):
     search_fields = ("email", "name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("name", "role", "locale", "capacity")}),
-        (_("Presence"), {"fields": ("presence", "presence_changed_at")}),
+        (_("Profile"), {"fields": ("name", "role", "locale", "capacity", "skills")}),
+        (_("Presence"), {"fields": ("presence", "presence_changed_at", "last_active_at")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -42,7 +53,7 @@ class AgentAdmin(UserAdmin):
             },
         ),
     )
-    readonly_fields = ("presence_changed_at", "last_login", "date_joined")
+    readonly_fields = ("presence_changed_at", "last_active_at", "last_login", "date_joined")
 
 
 @admin.register(Team)

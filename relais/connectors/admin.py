@@ -15,7 +15,7 @@ class InboxForm(forms.ModelForm):
 
     class Meta:
         model = Inbox
-        fields = ("kind", "name", "is_active", "config")
+        fields = ("kind", "name", "is_active", "auto_assign", "config")
 
     def clean(self):
         cleaned = super().clean()
@@ -34,7 +34,7 @@ class InboxForm(forms.ModelForm):
 @admin.register(Inbox)
 class InboxAdmin(admin.ModelAdmin):
     form = InboxForm
-    list_display = ("name", "kind", "is_active", "created_at")
+    list_display = ("name", "kind", "is_active", "auto_assign", "created_at")
     list_filter = ("kind", "is_active")
     readonly_fields = ("public_key", "secret", "created_at")
     search_fields = ("name",)

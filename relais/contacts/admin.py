@@ -12,7 +12,8 @@ class IdentityInline(admin.TabularInline):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "email", "phone", "created_at")
+    list_display = ("__str__", "email", "phone", "segment", "created_at")
+    list_filter = ("segment",)
     search_fields = ("name", "email", "phone", "identities__value")
     inlines = [IdentityInline]
     show_full_result_count = False

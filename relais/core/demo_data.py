@@ -51,6 +51,7 @@ from relais.core.demo_people import (
     TEAM_CHANNELS,
     DemoContact,
 )
+from relais.core.demo_routing import mark_segments, set_up_routing
 from relais.core.demo_scenarios import SCENARIOS
 from relais.core.demo_story import Scenario, Step
 from relais.core.events import record_event
@@ -211,11 +212,13 @@ class DemoSeeder:
         with dated(self.set_up_at):
             self._create_agents()
             self._create_inboxes_and_teams()
+            set_up_routing(self.teams, self.agents)
         playable = [s for s in SCENARIOS if s.channel in self.inboxes]
         timeline = sorted(((start_of(s, self.now), s) for s in playable), key=lambda p: p[0])
         for start, scenario in timeline:
             self._play(scenario, start, number=SCENARIOS.index(scenario))
         self._date_contacts()
+        mark_segments()
         with dated(self.now - timedelta(minutes=40)):
             for spec in AGENTS:
                 if spec.presence != Presence.OFFLINE:

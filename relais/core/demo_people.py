@@ -21,6 +21,7 @@ EMAIL = "email"
 
 SERVICE = "Service client"
 SALES = "Ventes"
+EMAIL_TEAM = "Équipe e-mail"
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,22 @@ class DemoAgent:
 AGENTS = (
     DemoAgent("camille", "Camille Laurent", "camille@relais.example", "admin", "offline"),
     DemoAgent(
-        "hugo", "Hugo Bernard", "hugo@relais.example", "supervisor", "online", (SERVICE, SALES)
+        "hugo",
+        "Hugo Bernard",
+        "hugo@relais.example",
+        "supervisor",
+        "online",
+        (SERVICE, SALES, EMAIL_TEAM),
     ),
-    DemoAgent("lea", "Léa Dubois", "lea@relais.example", "agent", "online", (SERVICE,)),
+    DemoAgent("lea", "Léa Dubois", "lea@relais.example", "agent", "online", (SERVICE, EMAIL_TEAM)),
     DemoAgent("karim", "Karim Haddad", "karim@relais.example", "agent", "away", (SERVICE,)),
     DemoAgent("sophie", "Sophie Morel", "sophie@relais.example", "agent", "online", (SALES,)),
 )
 
 # Which inbox kinds each team serves: sales answers the shop's chat only, so
 # Sophie sees neither the mobile app's conversations nor the mail.
-TEAM_CHANNELS = {SERVICE: (WEBCHAT, API, EMAIL), SALES: (WEBCHAT,)}
+# The e-mail team takes the written disputes the routing rules send it.
+TEAM_CHANNELS = {SERVICE: (WEBCHAT, API, EMAIL), SALES: (WEBCHAT,), EMAIL_TEAM: (EMAIL,)}
 
 INBOXES = {
     WEBCHAT: (

@@ -66,7 +66,11 @@ def test_demo_creates_the_accounts_teams_and_inboxes(demo):
     assert {a.email for a in demo.accounts} == {spec.email for spec in AGENTS}
     roles = sorted(Agent.objects.values_list("role", flat=True))
     assert roles == ["admin", "agent", "agent", "agent", "supervisor"]
-    assert set(Team.objects.values_list("name", flat=True)) == {"Service client", "Ventes"}
+    assert set(Team.objects.values_list("name", flat=True)) == {
+        "Service client",
+        "Ventes",
+        "Équipe e-mail",
+    }
     kinds = set(Inbox.objects.values_list("kind", flat=True))
     assert kinds == {"webchat", "api", "email"} & set(registry.CONNECTORS)
     assert "Chat boutique" in demo.inboxes
@@ -242,7 +246,7 @@ def test_the_mail_inbox_is_served_by_customer_service_and_has_a_contact_form(dem
     assert inbox.name == "Support e-mail"
     assert inbox.config["address"] == "support@boutique-demo.fr"
     assert inbox.config["acknowledgement"] and inbox.config["form_reasons"]
-    assert list(inbox.teams.values_list("name", flat=True)) == ["Service client"]
+    assert set(inbox.teams.values_list("name", flat=True)) == {"Service client", "Équipe e-mail"}
     assert demo.mailbox.address == "support@boutique-demo.fr"
     assert demo.mailbox.contact_form_path == f"/contact/{inbox.public_key}/"
 
@@ -301,3 +305,14 @@ def test_a_new_subject_by_mail_starts_a_new_conversation_of_the_same_contact(dem
     assert by_mail.exclude(pk=new.pk).get().status == Status.PENDING
     kinds = set(marie.conversations.values_list("inbox__kind", flat=True))
     assert kinds == {"webchat", "api", "email"} & set(registry.CONNECTORS)
+
+
+def test_the_demo_ships_the_routing_examples(demo):
+    from relais.routing.models import BusinessSchedule, RoutingRule, SlaPolicy
+
+    rules = {rule.name: rule for rule in RoutingRule.objects.select_related("team")}
+    assert rules["Résiliations et litiges → équipe e-mail"].team.name == "Équipe e-mail"
+    assert rules["Questions produit sur le chat → ventes"].team.name == "Ventes"
+    assert BusinessSchedule.objects.get(is_default=True).holiday_country == "FR"
+    assert set(SlaPolicy.objects.values_list("name", flat=True)) >= {"Téléphone", "Chat", "E-mail"}
+    assert Contact.objects.filter(segment="vip").exists()
