@@ -137,6 +137,9 @@ def reply(
         )
         conversation.waiting_since = None
         conversation.due_at = None
+        conversation.sla_escalations = _without_response_keys(conversation.sla_escalations)
+        if conversation.first_response_at is None:
+            conversation.first_response_at = now
         conversation.unread_count = 0
         conversation.last_message_at = now
         conversation.last_message_preview = body[:PREVIEW_LENGTH]
@@ -163,6 +166,12 @@ def reply(
         publish_conversation(conversation)
         transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
+
+
+def _without_response_keys(keys: list[str]) -> list[str]:
+    # The response deadline ends (routing/escalation.py keys it "response:…");
+    # resolution keys stay with resolution_due_at, which a reopening keeps.
+    return [key for key in keys or () if not key.startswith("response:")]
 
 
 def add_note(conversation: Conversation, agent: Agent, body: str) -> Message:
@@ -248,6 +257,7 @@ def set_status(
         if status == Status.RESOLVED:
             conversation.waiting_since = None
             conversation.due_at = None
+            conversation.sla_escalations = _without_response_keys(conversation.sla_escalations)
         conversation.save()
         record_event(
             "conversation.status_changed",
