@@ -41,8 +41,10 @@ def issue_api_token(agent: Agent, name: str = "") -> str:
     return raw
 
 
-def set_presence(agent: Agent, presence: str) -> Agent:
-    """Change an agent's presence and tell their open consoles."""
+def set_presence(agent: Agent, presence: str, *, reason: str = "") -> Agent:
+    """Change an agent's presence and tell their open consoles. `reason` says why
+    a change the agent did not make happened (e.g. "inactive", from
+    routing/presence.py); it goes into the Event's data when given."""
     if presence not in Presence.values:
         raise InvalidAgentInput(f"unknown presence: {presence}")
     if agent.presence == presence:
@@ -53,7 +55,11 @@ def set_presence(agent: Agent, presence: str) -> Agent:
         agent.presence_changed_at = timezone.now()
         agent.save(update_fields=["presence", "presence_changed_at"])
         record_event(
-            "agent.presence_changed", actor=agent, presence=presence, previous_presence=previous
+            "agent.presence_changed",
+            actor=agent,
+            presence=presence,
+            previous_presence=previous,
+            **({"reason": reason} if reason else {}),
         )
         broadcast_on_commit(
             [agent_group(agent.pk)], {"name": "agent.presence", "presence": presence}

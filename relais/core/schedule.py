@@ -26,11 +26,19 @@ class Job:
 def default_jobs() -> list[Job]:
     from relais.conversations.actions import wake_snoozed_conversations
     from relais.conversations.outbox import sweep_outbox
+    from relais.routing.chat_offered import CHECK_EVERY_SECONDS, record_chat_offered_changes
+    from relais.routing.escalation import check_deadlines
+    from relais.routing.live import ROUND_SECONDS, route_waiting
+    from relais.routing.presence import mark_idle_agents_away
 
     return [
         Job("wake snoozed conversations", 30, wake_snoozed_conversations),
         Job("sweep the outbox", 30, sweep_outbox),
+        Job("route waiting conversations", ROUND_SECONDS, route_waiting),
+        Job("check SLA deadlines", 15, check_deadlines),
         Job("checkpoint the SQLite log", 5, checkpoint_sqlite_log),
+        Job("mark idle agents away", 15, mark_idle_agents_away),
+        Job("record chat offered", CHECK_EVERY_SECONDS, record_chat_offered_changes),
     ]
 
 

@@ -11,13 +11,22 @@ Client messages:
   {"type": "unsubscribe", "conversation_id": N}
   {"type": "typing", "conversation_id": N}       -> agent.typing to conversation.N
   {"type": "presence", "presence": "online|away|busy|offline"}
+  {"type": "heartbeat", "active": true|false}    -> every 30 s; active: the agent
+                                                    used the page in the last minute
+
+Activity is written on the agent for the automatic "away" (routing/presence.py):
+connecting counts as activity and clears `disconnected_at`; an active heartbeat
+moves `last_active_at`; closing sets `disconnected_at`.
 """
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from relais.accounts.access import NotVisible, access_conversation, visible_inbox_ids
 from relais.accounts.actions import InvalidAgentInput, set_presence
@@ -29,6 +38,11 @@ from relais.core.realtime import RealtimeConsumer, agent_group, conversation_gro
 CLOSE_UNAUTHENTICATED = 4401
 # A console shows one conversation at a time; a few tabs' worth is plenty.
 MAX_SUBSCRIPTIONS = 20
+# At most one activity write per connection in this time, whatever the client
+# sends. The page beats every 30 s: a little less keeps network jitter from
+# skipping a beat (which would delay healing a stale `disconnected_at` past
+# the 60 s grace of routing/presence.py).
+HEARTBEAT_MIN_GAP_SECONDS = 28.0
 
 
 class ConsoleConsumer(RealtimeConsumer):
@@ -43,7 +57,9 @@ class ConsoleConsumer(RealtimeConsumer):
         self.author = user.name or user.email.split("@")[0]
         self.groups_joined: set[str] = set()
         self.subscriptions: set[int] = set()
+        self.last_heartbeat_write = time.monotonic()
         await self.accept()
+        await _record_connected(user.pk, timezone.now())
         await self._join(agent_group(user.pk))
         for inbox_id in await _visible_inbox_ids(user.pk):
             await self._join(inbox_group(inbox_id))
@@ -51,6 +67,8 @@ class ConsoleConsumer(RealtimeConsumer):
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if hasattr(self, "agent_id"):
+            await _record_disconnected(self.agent_id, timezone.now())
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         if not isinstance(content, dict):
@@ -64,6 +82,8 @@ class ConsoleConsumer(RealtimeConsumer):
             await self._typing(content.get("conversation_id"))
         elif kind == "presence":
             await self._presence(content.get("presence"))
+        elif kind == "heartbeat":
+            await self._heartbeat(content.get("active"))
 
     async def relais_event(self, message: dict) -> None:
         await self.send_json(message["event"])
@@ -104,6 +124,13 @@ class ConsoleConsumer(RealtimeConsumer):
         except InvalidAgentInput:
             await self.send_json({"name": "error", "error": "invalid_presence"})
 
+    async def _heartbeat(self, active: Any) -> None:
+        now = time.monotonic()
+        if now - self.last_heartbeat_write < HEARTBEAT_MIN_GAP_SECONDS:
+            return
+        self.last_heartbeat_write = now
+        await _record_heartbeat(self.agent_id, active is True, timezone.now())
+
     async def _may_see(self, conversation_id: Any) -> bool:
         if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
             return False
@@ -139,3 +166,30 @@ def _can_access(agent_id: int, conversation_id: int) -> bool:
 @database_sync_to_async
 def _set_presence(agent_id: int, presence: str) -> None:
     set_presence(Agent.objects.get(pk=agent_id), presence)
+
+
+# Console activity, for routing/presence.py. Plain UPDATEs: no Event (a
+# heartbeat is not history) and no realtime push.
+
+
+@database_sync_to_async
+def _record_connected(agent_id: int, now: datetime) -> None:
+    Agent.objects.filter(pk=agent_id).update(last_active_at=now, disconnected_at=None)
+
+
+@database_sync_to_async
+def _record_heartbeat(agent_id: int, active: bool, now: datetime) -> None:
+    # Any heartbeat proves a console is open: it heals a `disconnected_at` left
+    # by another tab closing, or by the old page's close arriving after the new
+    # page's connect. The idle case writes only when there is one to clear.
+    if active:
+        Agent.objects.filter(pk=agent_id).update(last_active_at=now, disconnected_at=None)
+    else:
+        Agent.objects.filter(pk=agent_id, disconnected_at__isnull=False).update(
+            disconnected_at=None
+        )
+
+
+@database_sync_to_async
+def _record_disconnected(agent_id: int, now: datetime) -> None:
+    Agent.objects.filter(pk=agent_id).update(disconnected_at=now)

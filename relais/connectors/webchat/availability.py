@@ -16,8 +16,10 @@ from relais.connectors.models import Inbox
 from relais.connectors.registry import CONNECTORS
 from relais.conversations.models import Status
 
-# Conversations that still occupy an agent's attention.
-ACTIVE_STATUSES = (Status.OPEN, Status.PENDING)
+# Conversations that still occupy an agent's attention. Pending ones wait on
+# the customer, resolved and snoozed ones on nobody: they release the agent's
+# capacity, as does a transfer (the count follows the current assignee).
+ACTIVE_STATUSES = (Status.OPEN,)
 
 
 @dataclass(frozen=True)

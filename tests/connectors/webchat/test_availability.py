@@ -74,3 +74,26 @@ def test_agent_in_two_serving_teams_is_counted_once(inbox, agent):
     agent.save()
     assign_conversation(make_conversation(inbox), by=agent, agent=agent)
     assert not inbox_is_live(inbox)
+
+
+def test_pending_conversations_free_the_agent(inbox, agent):
+    # Waiting on the customer takes none of the agent's attention.
+    agent.presence = Presence.ONLINE
+    agent.capacity = {"chat": 1}
+    agent.save()
+    conversation = make_conversation(inbox)
+    assign_conversation(conversation, by=agent, agent=agent)
+    set_status(conversation, Status.PENDING, by=agent)
+    assert inbox_is_live(inbox)
+
+
+def test_a_transferred_conversation_frees_the_previous_agent(inbox, team, agent):
+    agent.presence = Presence.ONLINE
+    agent.capacity = {"chat": 1}
+    agent.save()
+    colleague = make_agent(teams=[team], presence=Presence.BUSY)
+    conversation = make_conversation(inbox)
+    assign_conversation(conversation, by=agent, agent=agent)
+    assert not inbox_is_live(inbox)
+    assign_conversation(conversation, by=agent, agent=colleague)
+    assert inbox_is_live(inbox)

@@ -339,6 +339,30 @@
 
   if (agentId && body.dataset.liveUrl && "WebSocket" in window) connect();
 
+  // ---- Activity heartbeat ----------------------------------------------------
+
+  // Tells the server whether the agent is still at the console, for the
+  // automatic "away" after inactivity. A beat reports the last minute, two
+  // beats' worth, so one lost or throttled beat hides no activity.
+  const HEARTBEAT_MS = 30000;
+  const ACTIVE_WINDOW_MS = 60000;
+  let lastInteraction = Date.now();
+
+  function noteInteraction() {
+    lastInteraction = Date.now();
+  }
+
+  ["keydown", "pointerdown", "mousemove", "scroll", "focus"].forEach(function (type) {
+    // Capture: scroll and focus do not bubble, and handlers that stop
+    // propagation must not hide activity.
+    window.addEventListener(type, noteInteraction, { capture: true, passive: true });
+  });
+
+  setInterval(function () {
+    const active = !document.hidden && Date.now() - lastInteraction < ACTIVE_WINDOW_MS;
+    send({ type: "heartbeat", active: active });
+  }, HEARTBEAT_MS);
+
   // ---- Keyboard shortcuts --------------------------------------------------
 
   const help = document.getElementById("shortcuts-help");
