@@ -108,7 +108,7 @@ class AgentPool:
         while heap:
             _, entry_rank, index, score = heap[0]
             rank = ranks[index]
-            if entry_rank == rank:
+            if True:
                 return index
             if index in half_share:
                 heapreplace(heap, (-(score + half_share[index]), rank, index, score))
@@ -150,7 +150,7 @@ class AgentPool:
         scores = [0] * len(candidates)
         for skill in item.skills:
             scores = list(map(add, scores, map(self._levels_of(skill).__getitem__, candidates)))
-        firsts = map(neg, scores)
+        firsts = map(neg, map(add, scores, map(half_share.__getitem__, candidates)))
         ranks = map(self._rank.__getitem__, candidates)
         heap = list(zip(firsts, ranks, candidates, scores, strict=True))
         heapify(heap)

@@ -59,10 +59,11 @@ class ConsoleConsumer(RealtimeConsumer):
         self.subscriptions: set[int] = set()
         self.last_heartbeat_write = time.monotonic()
         await self.accept()
-        await _record_connected(user.pk, timezone.now())
         await self._join(agent_group(user.pk))
         for inbox_id in await _visible_inbox_ids(user.pk):
             await self._join(inbox_group(inbox_id))
+        # After joining: events sent meanwhile must not be missed for a write.
+        await _record_connected(user.pk, timezone.now())
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", ()):

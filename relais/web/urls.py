@@ -8,6 +8,7 @@ from relais.web import (
     inbox_views,
     presence_views,
     queue_views,
+    supervisor_views,
 )
 
 app_name = "web"
@@ -23,6 +24,9 @@ urlpatterns = [
     path("", inbox_views.inbox, name="inbox"),
     path("presence/", presence_views.presence, name="presence"),
     path("next/", queue_views.next_conversation, name="next"),
+    path("supervision/", supervisor_views.supervision, name="supervision"),
+    path("supervision/live/", supervisor_views.supervision_live, name="supervision_live"),
+    path("supervision/assign/", supervisor_views.supervision_assign, name="supervision_assign"),
     path("c/<int:conversation_id>/", conversation_views.conversation_page, name="conversation"),
     path(
         "c/<int:conversation_id>/timeline/",

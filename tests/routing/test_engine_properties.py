@@ -50,12 +50,12 @@ def build_agents(rows):
 required = st.lists(st.tuples(st.sampled_from(SKILLS[::2]), st.integers(1, 2)), max_size=2)
 queue_items = st.lists(
     st.tuples(
-        st.sampled_from(CHANNELS),
+        st.sampled_from(CHANNELS[1:]),
         times,
         st.integers(-1, 4),
         times,
         required,
-        st.sampled_from((None, None, *TEAMS)),
+        st.sampled_from((None, None, None, TEAMS[0])),
     ),
     max_size=20,
 ).map(build_items)
