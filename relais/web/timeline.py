@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from relais.accounts.models import Agent, Team
-from relais.conversations.models import Conversation, Message, Status
+from relais.conversations.models import Conversation, Message, Priority, Status
 from relais.core.models import Event
 
 # The newest messages shown when a conversation opens; older ones stay in the log.
@@ -115,6 +115,12 @@ def _assigned(names: _EventNames, actor: str, data: dict) -> str:
         text = _("%(assignee)s took the conversation by replying") % {
             "assignee": names.agent(assignee_id)
         }
+    elif assignee_id and data.get("routing") in ("push", "pull"):
+        text = (
+            _("Routed automatically to %(assignee)s")
+            if data["routing"] == "push"
+            else _("%(assignee)s took the conversation with Next")
+        ) % {"assignee": names.agent(assignee_id)}
     elif assignee_id:
         text = _("%(actor)s assigned the conversation to %(assignee)s") % {
             "actor": actor,
@@ -158,6 +164,51 @@ def _tagged(names: _EventNames, actor: str, data: dict) -> str:
     }
 
 
+def _routed(names: _EventNames, actor: str, data: dict) -> str:
+    parts = []
+    team = names.teams.get(data.get("team_id") or 0)
+    if team is not None:
+        parts.append(_("team %(team)s") % {"team": team})
+    if data.get("priority") is not None and data["priority"] in Priority.values:
+        parts.append(_("priority %(priority)s") % {"priority": Priority(data["priority"]).label})
+    if data.get("tags"):
+        parts.append(_("tags %(tags)s") % {"tags": ", ".join(data["tags"])})
+    if data.get("skills"):
+        parts.append(_("skills %(skills)s") % {"skills": ", ".join(sorted(data["skills"]))})
+    return _("Routing rules applied: %(changes)s") % {"changes": "; ".join(parts) or "—"}
+
+
+def _sla(state: str):
+    def describe(names: _EventNames, actor: str, data: dict) -> str:
+        due = parse_datetime(data.get("due_at") or "")
+        values = {"due": _short_datetime(due) if due else "?"}
+        resolution = data.get("deadline") == "resolution"
+        if state == "at_risk":
+            text = (
+                _("Resolution due soon (%(due)s)") if resolution else _("Answer due soon (%(due)s)")
+            )
+        else:
+            text = (
+                _("Resolution target missed (was due %(due)s)")
+                if resolution
+                else _("Response target missed (was due %(due)s)")
+            )
+        return text % values
+
+    return describe
+
+
+def _escalated(names: _EventNames, actor: str, data: dict) -> str:
+    action = data.get("action")
+    if action == "raise_priority" and data.get("priority") in Priority.values:
+        return _("Escalated: priority raised to %(priority)s") % {
+            "priority": Priority(data["priority"]).label
+        }
+    if action == "reassign":
+        return _("Escalated: taken back from its agent for routing")
+    return _("Escalated: supervisors alerted")
+
+
 _DESCRIBERS = {
     "conversation.reopened": lambda names, actor, data: _(
         "Reopened by a new message from the customer"
@@ -165,4 +216,8 @@ _DESCRIBERS = {
     "conversation.assigned": _assigned,
     "conversation.status_changed": _status_changed,
     "conversation.tagged": _tagged,
+    "conversation.routed": _routed,
+    "sla.at_risk": _sla("at_risk"),
+    "sla.breached": _sla("breached"),
+    "sla.escalated": _escalated,
 }

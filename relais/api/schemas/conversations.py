@@ -38,7 +38,11 @@ class ConversationOut(Schema):
     team: TeamRef | None
     tags: list[str]
     waiting_since: datetime | None
-    due_at: datetime | None
+    due_at: datetime | None = Field(description="When the next answer is due (SLA).")
+    resolution_due_at: datetime | None
+    first_response_at: datetime | None
+    sla_policy_id: int | None
+    required_skills: dict[str, int] = Field(description='Set by routing rules: {"lang:en": 2}.')
     snoozed_until: datetime | None
     last_message_at: datetime | None
     last_message_preview: str
