@@ -46,8 +46,9 @@ MODEL_NOTES = (
     " 1/5 (an agent with a chat open takes no call).",
     "Night: 25% of e-mails and 15% of messages arrived overnight and wait at 8:00 (target clock"
     " from 8:00, FIFO place by real arrival). Calls and chats only 8:00-20:00.",
-    "Customers: fr 85% / en 15%; billing 45%, orders 35%, technical 20%; VIPs (5%) and public"
-    " posts (25% of messages) high priority.",
+    "Customers: fr 85% / en 15%; billing 45%, orders 35%, technical 20%; VIPs (5%), public"
+    " posts (25% of messages) and e-mailed disputes (10%) high priority; high-priority e-mail"
+    " has a 1 h target (its own SLA policy), other e-mail 4 h.",
     "Closing: no arrivals after 20:00; the closing shift finishes the queue.",
     "Waits are from queue entry to the first agent, over answered items; abandoned and"
     " unanswered items count as missed.",
@@ -203,6 +204,11 @@ def main() -> None:
                 "seeds": seeds,
                 "runs": len(seeds),
                 "targets_s": {channel.name: channel.target_s for channel in DEFAULT_CHANNELS},
+                "priority_targets_s": {
+                    channel.name: channel.priority_target_s
+                    for channel in DEFAULT_CHANNELS
+                    if channel.priority_target_s
+                },
             }
         )
     )

@@ -8,7 +8,7 @@ The default day is a mid-size French contact centre, open 8:00-20:00:
 | call      | 1,500   | mean 5 min, CV 0.7          | mean 100 s             | 60 s   |
 | chat      | 600     | mean 8 min elapsed, CV 0.6  | mean 4 min             | 2 min  |
 | messaging | 500     | mean 10 min elapsed, CV 0.8 | never gives up         | 30 min |
-| email     | 1,200   | mean 6 min, CV 0.7          | never gives up         | 4 h    |
+| email     | 1,200   | mean 6 min, CV 0.7          | never gives up         | 4 h; high priority 1 h |
 
 - Arrivals are Poisson with an hourly rate: calls peak at 9-11 h and after
   lunch (14-16 h); chat and messaging grow towards the evening; e-mail is
@@ -16,7 +16,10 @@ The default day is a mid-size French contact centre, open 8:00-20:00:
   15% of its messages arrived overnight and wait at 8:00 (their target clock
   starts at opening, their place in a first-come queue is their real arrival).
 - E-mail "within the day" is taken as 4 hours from queue entry (a third of the
-  opening hours; for the night's mail, 12:00).
+  opening hours; for the night's mail, 12:00). High-priority e-mail (VIPs, and
+  the disputes and cancellations that routing rules raise, 10%) has its own
+  SLA policy: 1 hour, as Zendesk's and Freshdesk's default policies give
+  urgent tickets.
 - Customers: 85% write in French, 15% in English; topics billing 45%, orders
   35%, technical 20%; 5% are VIP customers and a quarter of messages are public
   social posts, both high priority (2); the rest normal (1).
@@ -66,6 +69,9 @@ class ChannelModel:
     patience_mean_s: float | None = None  # None: the customer never gives up
     overnight_share: float = 0.0  # share of the daily volume waiting at opening
     high_priority_share: float = 0.0  # besides VIPs (e.g. public social posts)
+    # The target of high-priority items, when the SLA policies give them their
+    # own (None: the channel's target).
+    priority_target_s: float | None = None
 
 
 DEFAULT_CHANNELS: tuple[ChannelModel, ...] = (
@@ -93,6 +99,9 @@ DEFAULT_CHANNELS: tuple[ChannelModel, ...] = (
         0.7,
         4 * HOUR,
         overnight_share=0.25,
+        # Disputes and cancellations, raised by the routing rules (as in the demo).
+        high_priority_share=0.10,
+        priority_target_s=1 * HOUR,
     ),
 )
 
@@ -196,7 +205,8 @@ def _arrival(
         channel=channel.name,
         arrived_at=arrived_at,
         queued_at=queued_at,
-        deadline=queued_at + channel.target_s,
+        deadline=queued_at
+        + (channel.priority_target_s if high and channel.priority_target_s else channel.target_s),
         handle_s=rng.lognormvariate(mu, sigma),
         patience_s=patience,
         priority=HIGH if high else NORMAL,

@@ -282,7 +282,10 @@ def test_overnight_mail_waits_at_opening_with_its_clock_starting_then():
 
     assert {item.channel for item in overnight} == {"email", "messaging"}
     assert all(item.queued_at == OPEN_S for item in overnight)
-    assert all(item.deadline == OPEN_S + 4 * HOUR for item in overnight if item.channel == "email")
+    mails = [item for item in overnight if item.channel == "email"]
+    assert all(item.deadline == OPEN_S + 4 * HOUR for item in mails if item.priority == 1)
+    assert all(item.deadline == OPEN_S + 1 * HOUR for item in mails if item.priority == 2)
+    assert any(item.priority == 2 for item in mails)
     assert all(OPEN_S <= item.queued_at < CLOSE_S for item in arrivals)
 
 
