@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
-from operator import attrgetter, eq
+from functools import lru_cache
+from operator import attrgetter
 
 from relais.routing.ranking import AgentPool
 
@@ -28,8 +28,9 @@ from relais.routing.ranking import AgentPool
 # whose deadlines are close. 30 minutes at most is nothing beside the e-mail
 # horizon (an urgent e-mail never overtakes a chat due now) but a whole
 # messaging horizon (a VIP's message jumps the social queue). The advance is
-# bounded, so an item is overtaken only by newcomers arriving at most 30
-# minutes after it would have had its turn: low priority never starves.
+# bounded and an item's key never changes while newcomers' keys grow with the
+# clock: a newcomer with the same response target overtakes an item only if it
+# arrives within 30 minutes of it, so low priority never starves.
 PRIORITY_ADVANCE: Mapping[int, float] = {
     0: 0.0,  # low
     1: 60.0,  # normal: ahead of low items due within the same minute
@@ -96,9 +97,14 @@ def priority_advance(priority: int) -> float:
 
 
 def item_kind(channel: str, team: int | None, skills: Mapping[str, int]) -> str:
-    """A string naming what an item needs (unambiguous: a repr). A string
-    caches its hash, which keeps the per-item lookup of a round cheap."""
-    return repr((channel, team, sorted(skills.items())))
+    """A string naming what an item needs: items of one kind suit the same agents.
+    A string caches its hash, which keeps the per-item lookup of a round cheap."""
+    return _kind_name(channel, team, tuple(skills.items()))
+
+
+@lru_cache(maxsize=4096)  # kinds are few (the routing rules make them); repr is slow
+def _kind_name(channel: str, team: int | None, skills: tuple[tuple[str, int], ...]) -> str:
+    return repr((channel, team, sorted(skills)))
 
 
 def urgency_key(item: QueueItem) -> tuple[float, float, int]:
@@ -123,8 +129,7 @@ def sort_queue(items: Iterable[QueueItem], order: str = "urgency") -> list[Queue
     # Sorting on one float is twice as fast as on a tuple, and ties are rare:
     # break them with the full key only when there are some.
     queue = sorted(items, key=_FIRST_KEY[order])
-    firsts = list(map(_FIRST_KEY[order], queue))
-    if any(map(eq, firsts, islice(firsts, 1, None))):
+    if len(set(map(_FIRST_KEY[order], queue))) < len(queue):
         queue.sort(key=_FULL_KEY[order])
     return queue
 
@@ -144,7 +149,11 @@ def can_take(agent: AgentState, item: QueueItem) -> bool:
 
 
 def assign(
-    items: Iterable[QueueItem], agents: Iterable[AgentState], *, order: str = "urgency"
+    items: Iterable[QueueItem],
+    agents: Iterable[AgentState],
+    *,
+    order: str = "urgency",
+    presorted: bool = False,
 ) -> list[Assignment]:
     """Push mode: give the most urgent items to the best available agents.
 
@@ -156,6 +165,8 @@ def assign(
     the required team. Items are served in `order`; each goes to the eligible
     agent with room on its channel who ranks first (see `ranking.AgentPool`),
     so an item stays unassigned only when no such agent is left.
+    With `presorted=True` the items are taken to be in `order` already (a
+    caller keeping its queue sorted saves the sort, a sixth of a busy round).
     Raises ValueError for an unknown order or two agents with the same id.
     """
     if order not in ORDERS:
@@ -163,7 +174,7 @@ def assign(
     pool = AgentPool(agents)
     if not pool.total_free:
         return []
-    served = pool.serve(sort_queue(items, order))
+    served = pool.serve(items if presorted else sort_queue(items, order))
     return [Assignment(item.id, agent_id) for item, agent_id in served]
 
 

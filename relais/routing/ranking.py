@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from heapq import heapify, heappop, heapreplace
 from itertools import compress
-from operator import add, neg
+from operator import add, methodcaller, neg
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class AgentPool:
             {index for free in self._free.values() for index in free},
             key=lambda index: (self._agents[index].last_assigned_at, self._agents[index].id),
         )
+        self._available_skills = [self._agents[index].skills for index in self._available]
+        self._available_teams = [self._agents[index].teams for index in self._available]
         self._rank = [0] * len(self._agents)
         for rank, index in enumerate(self._available):
             self._rank[index] = rank
@@ -78,6 +80,7 @@ class AgentPool:
         slots_left = self.total_free
         channel_free = self.channel_free
         heaps = self._heaps
+        ranks = self._rank
         served_ids: set[int] = set()
         for item in queue:
             heap = heaps.get(item.kind)
@@ -91,9 +94,11 @@ class AgentPool:
                 continue
             if item.id in served_ids:
                 continue
-            index = self._best(heap, channel)
-            if index is None:
-                continue
+            index = heap[0][2]
+            if heap[0][1] != ranks[index]:  # stale top: re-rank first
+                index = self._best(heap, channel)
+                if index is None:
+                    continue
             self._take(index, heap, channel)
             served_ids.add(item.id)
             yield item, self._agents[index].id
@@ -108,7 +113,7 @@ class AgentPool:
         while heap:
             _, entry_rank, index, score = heap[0]
             rank = ranks[index]
-            if True:
+            if entry_rank == rank:
                 return index
             if index in half_share:
                 heapreplace(heap, (-(score + half_share[index]), rank, index, score))
@@ -142,12 +147,15 @@ class AgentPool:
         groups = [self._holders_of(skill, level) for skill, level in item.skills.items()]
         if item.team is not None:
             groups.append(self._members_of(item.team))
-        groups.sort(key=len)  # intersect from the smallest set
         candidates = half_share.keys()
-        for group in groups:
-            candidates = group & candidates
+        if groups:
+            groups.sort(key=len)  # intersect from the smallest set
+            eligible = groups[0].intersection(*groups[1:]) if len(groups) > 1 else groups[0]
+            candidates = eligible & candidates
+        if not candidates:
+            return []
         candidates = list(candidates)
-        scores = [0] * len(candidates)
+        scores: list[int] = [0] * len(candidates)
         for skill in item.skills:
             scores = list(map(add, scores, map(self._levels_of(skill).__getitem__, candidates)))
         firsts = map(neg, map(add, scores, map(half_share.__getitem__, candidates)))
@@ -160,8 +168,7 @@ class AgentPool:
         """The level in `skill` of each agent with room (0 without the skill)."""
         levels = self._levels.get(skill)
         if levels is None:
-            agents = self._agents
-            held = (agents[index].skills.get(skill, 0) for index in self._available)
+            held = map(methodcaller("get", skill, 0), self._available_skills)
             levels = self._levels[skill] = dict(zip(self._available, held, strict=True))
         return levels
 
@@ -178,7 +185,6 @@ class AgentPool:
         """The agents with room who belong to `team`."""
         members = self._members.get(team)
         if members is None:
-            agents = self._agents
-            in_team = (team in agents[index].teams for index in self._available)
+            in_team = map(methodcaller("__contains__", team), self._available_teams)
             members = self._members[team] = frozenset(compress(self._available, in_team))
         return members

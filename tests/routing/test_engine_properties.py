@@ -170,6 +170,8 @@ def reference_assign(items, agents, order):
 def test_the_engine_decides_like_the_plain_reference(items, agents, order):
     decided = [(a.item_id, a.agent_id) for a in assign(items, agents, order=order)]
     assert decided == reference_assign(items, agents, order)
+    queue = sort_queue(items, order)
+    assert assign(queue, agents, order=order, presorted=True) == assign(items, agents, order=order)
 
 
 @given(queue_items, floors, orders)
