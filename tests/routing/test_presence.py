@@ -200,6 +200,7 @@ async def console_socket(agent) -> WebsocketCommunicator:
     communicator.scope["user"] = agent
     connected, _ = await communicator.connect()
     assert connected
+    await handled(communicator)  # the connect handler has finished (and written)
     return communicator
 
 
