@@ -12,7 +12,8 @@ never give one conversation twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -31,6 +32,7 @@ from relais.routing.engine import AgentState, QueueItem
 from relais.routing.sla import response_due
 
 ROUND_SECONDS = 2
+CALL = "call"
 MAX_QUEUE = 20_000  # most urgent first; a longer queue waits for the next round
 PULL_WINDOW = 500
 # Conversations that hold an agent's attention: pending (waiting on the
@@ -116,13 +118,20 @@ def agent_state(
 ) -> AgentState:
     classes = {connector.channel_class for connector in CONNECTORS.values()}
     capacity = {kind: agent.capacity_for(kind) for kind in classes}
+    free = {kind: max(capacity[kind] - load.get(kind, 0), 0) for kind in classes}
+    # A call takes the agent's whole attention: on a call, nothing else; with
+    # written conversations open, no call.
+    if load.get(CALL):
+        free = dict.fromkeys(free, 0)
+    elif any(count for kind, count in load.items() if kind != CALL):
+        free[CALL] = 0
     skills = {str(name): int(level) for name, level in (agent.skills or {}).items()}
     for inbox_id, inbox_teams in serving.items():
         if teams & inbox_teams:
             skills[f"inbox:{inbox_id}"] = 1
     return AgentState(
         id=agent.pk,
-        free={kind: max(capacity[kind] - load.get(kind, 0), 0) for kind in classes},
+        free=free,
         skills=skills,
         teams=teams,
         last_assigned_at=agent.last_assigned_at.timestamp() if agent.last_assigned_at else 0.0,
@@ -146,27 +155,52 @@ def agent_states(agents: Iterable[Agent], serving: dict[int, frozenset[int]]) ->
 
 
 def route_waiting(now: datetime | None = None) -> int:
-    """One push round; returns the number of conversations assigned."""
+    """One push round; returns the number of conversations assigned.
+
+    Reads first, outside any transaction (on SQLite a transaction holds the
+    write lock, and the arriving messages would wait for the whole round),
+    then writes each assignment in a short transaction of its own."""
     now = now or timezone.now()
-    with transaction.atomic():
-        if not _round_lock():
-            return 0
-        auto = Inbox.objects.filter(is_active=True, auto_assign=True).values_list("pk", flat=True)
-        waiting = list(waiting_conversations(inbox_ids=auto))
-        if not waiting:
+    with _round_lock() as acquired:
+        if not acquired:
             return 0
         online = Agent.objects.filter(is_active=True, presence=Presence.ONLINE)
         serving = inbox_team_ids()
         states = agent_states(online, serving)
-        if not states:
+        if not any(any(state.free.values()) for state in states):
+            return 0  # nobody has room: no need to read the queue
+        auto = Inbox.objects.filter(is_active=True, auto_assign=True).values_list("pk", flat=True)
+        waiting = list(waiting_conversations(inbox_ids=auto))
+        if not waiting:
             return 0
         items = [queue_item(conversation, serving) for conversation in waiting]
         by_id = {conversation.pk: conversation for conversation in waiting}
         assigned = 0
-        for assignment in engine.assign(items, states):
-            conversation = by_id[assignment.item_id]
-            assigned += _give(conversation, assignment.agent_id, now, mode="push")
+        channel_of = {item.id: item.channel for item in items}
+        for assignment in one_call_alone(engine.assign(items, states), channel_of):
+            with transaction.atomic():
+                conversation = by_id[assignment.item_id]
+                assigned += _give(conversation, assignment.agent_id, now, mode="push")
         return assigned
+
+
+def one_call_alone(
+    assignments: Iterable[engine.Assignment], channel_of: dict[int, str]
+) -> list[engine.Assignment]:
+    """The round's assignments, except that an agent given a call gets nothing
+    else in the round, and one given written work gets no call (the engine
+    counts capacity per channel; attention is one). In queue order, so the
+    more urgent wins; what is left out waits for the next round."""
+    calls: set[int] = set()
+    written: set[int] = set()
+    kept = []
+    for assignment in assignments:
+        agent, is_call = assignment.agent_id, channel_of[assignment.item_id] == CALL
+        if agent in calls or (is_call and agent in written):
+            continue
+        (calls if is_call else written).add(agent)
+        kept.append(assignment)
+    return kept
 
 
 def take_next(agent: Agent) -> Conversation | None:
@@ -218,11 +252,19 @@ def _give(conversation: Conversation, agent_id: int, now: datetime, *, mode: str
     return 1
 
 
-def _round_lock() -> bool:
-    """PostgreSQL: one round at a time across workers (released at commit).
-    SQLite: the IMMEDIATE transaction already serialises writers."""
+@contextmanager
+def _round_lock() -> Iterator[bool]:
+    """PostgreSQL: one round at a time across workers (a session advisory
+    lock, released after the round). SQLite deployments run one worker."""
     if connection.vendor != "postgresql":
-        return True
+        yield True
+        return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-        return bool(cursor.fetchone()[0])
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_ADVISORY_LOCK])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_ADVISORY_LOCK])

@@ -138,3 +138,26 @@ def test_the_api_next_route_assigns_or_answers_204(inbox, online):
     response = api.post("/conversations/next")
     assert response.status_code == 200 and response.json()["id"] == conversation.pk
     assert response.json()["assignee"]["id"] == online.pk
+
+
+def test_a_call_takes_the_whole_agent():
+    from relais.routing.engine import Assignment
+    from relais.routing.live import one_call_alone
+
+    channel_of = {1: "chat", 2: "call", 3: "chat", 4: "call", 5: "email"}
+    kept = one_call_alone(
+        [Assignment(1, 10), Assignment(2, 10), Assignment(4, 20), Assignment(3, 20),
+         Assignment(5, 30)],
+        channel_of,
+    )  # fmt: skip
+    assert kept == [Assignment(1, 10), Assignment(4, 20), Assignment(5, 30)]
+
+
+def test_an_agent_on_a_call_gets_no_chat_and_one_chatting_gets_no_call(team):
+    from relais.routing.live import agent_state
+
+    agent = make_agent(teams=[team], presence=Presence.ONLINE)
+    on_call = agent_state(agent, {"call": 1}, frozenset(), {})
+    assert not any(on_call.free.values())
+    chatting = agent_state(agent, {"chat": 1}, frozenset(), {})
+    assert chatting.free["call"] == 0 and chatting.free["chat"] == 2
