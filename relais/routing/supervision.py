@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import F, Window
@@ -27,6 +27,7 @@ from django.utils import timezone
 from relais.accounts.models import Agent, Presence
 from relais.connectors.models import Inbox
 from relais.conversations.models import Conversation, Status
+from relais.routing.chat_offered import chat_offered_share
 from relais.routing.config import DEFAULT_WARN_SHARE, Policy, RoutingConfig, routing_config
 from relais.routing.engine import sort_queue
 from relais.routing.live import (
@@ -128,6 +129,8 @@ class Supervision:
     agents: list[AgentOverview]
     # Inbox -> active agents who may take its conversations (name order).
     assignable: dict[int, list[Agent]]
+    # (web chat inbox name, share of today's opening time the chat was offered)
+    chat_offered: list[tuple[str, float]] = field(default_factory=list)
 
 
 def ordered_channels(channels: Iterable[str]) -> list[str]:
@@ -213,7 +216,19 @@ def load_supervision(
         waiting_total=len(unassigned),
         agents=overviews,
         assignable=assignable_by_inbox(agents, serving, shown_inboxes),
+        chat_offered=_chat_offered_today(now, config),
     )
+
+
+def _chat_offered_today(now: datetime, config: RoutingConfig) -> list[tuple[str, float]]:
+    """The chat-offered KPI of each web chat inbox since midnight, over the
+    default opening hours when there are some (the time the site is staffed)."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    chats = Inbox.objects.filter(kind="webchat", is_active=True).only("pk", "name")
+    return [
+        (inbox.name, chat_offered_share(inbox, start, now, opening=config.default_calendar))
+        for inbox in chats
+    ]
 
 
 def assignable_by_inbox(

@@ -199,6 +199,7 @@ def live_context(moving: int | None = None) -> dict:
         "channels": [channel_card(summary) for summary in snapshot.channels],
         "queue": [rows.queued(entry) for entry in snapshot.queue],
         "waiting_total": snapshot.waiting_total,
+        "chat_offered": [(name, round(share * 100)) for name, share in snapshot.chat_offered],
         "agents": [rows.agent(overview) for overview in snapshot.agents],
         "unassign_value": UNASSIGN,
         "moving": moving,

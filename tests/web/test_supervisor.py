@@ -335,3 +335,13 @@ def test_queries_do_not_grow_with_agents_or_conversations(
     forget_config()
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+def test_the_chat_card_shows_the_share_of_the_day_the_chat_was_offered(boss, inbox):
+    from relais.core.events import record_event
+
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    record_event("chat.offered", inbox_id=inbox.pk)
+    Event.objects.filter(kind="chat.offered").update(created_at=midnight - timedelta(hours=1))
+    page = boss.get("/supervision/live/").content.decode()
+    assert f"Chat offered today on {inbox.name}: 100% of opening hours" in page
