@@ -8,7 +8,7 @@ The default day is a mid-size French contact centre, open 8:00-20:00:
 | call      | 1,500   | mean 5 min, CV 0.7          | mean 100 s             | 60 s   |
 | chat      | 600     | mean 8 min elapsed, CV 0.6  | mean 4 min             | 2 min  |
 | messaging | 500     | mean 10 min elapsed, CV 0.8 | never gives up         | 30 min |
-| email     | 1,200   | mean 6 min, CV 0.7          | never gives up         | 4 h; high priority 1 h |
+| email     | 1,200   | mean 6 min, CV 0.7          | never gives up         | 4 h (1 h) |
 
 - Arrivals are Poisson with an hourly rate: calls peak at 9-11 h and after
   lunch (14-16 h); chat and messaging grow towards the evening; e-mail is
@@ -18,7 +18,7 @@ The default day is a mid-size French contact centre, open 8:00-20:00:
 - E-mail "within the day" is taken as 4 hours from queue entry (a third of the
   opening hours; for the night's mail, 12:00). High-priority e-mail (VIPs, and
   the disputes and cancellations that routing rules raise, 10%) has its own
-  SLA policy: 1 hour, as Zendesk's and Freshdesk's default policies give
+  SLA policy: 1 hour (in brackets above), as Zendesk's and Freshdesk's default policies give
   urgent tickets.
 - Customers: 85% write in French, 15% in English; topics billing 45%, orders
   35%, technical 20%; 5% are VIP customers and a quarter of messages are public
