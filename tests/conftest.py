@@ -3,6 +3,17 @@ import pytest
 from tests.factories import make_agent, make_inbox, make_team
 
 
+@pytest.fixture(autouse=True)
+def fresh_routing_config():
+    """The routing configuration is cached per process: a test's rules and
+    policies, rolled back with its transaction, must not leak into the next."""
+    from relais.routing.config import forget_config
+
+    forget_config()
+    yield
+    forget_config()
+
+
 @pytest.fixture
 def inbox(db):
     return make_inbox("webchat", name="Chat boutique")

@@ -31,6 +31,7 @@ from relais.conversations.models import (
 from relais.conversations.outbox import enqueue_delivery
 from relais.conversations.realtime import publish_conversation, publish_message
 from relais.core.events import record_event
+from relais.routing.config import forget_config
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ def receive_message(inbound: InboundMessage) -> ReceiveResult:
                 raise
             # A concurrent first message of the same new customer stored their
             # identity first: the second try finds it and joins their contact.
+            # Or the cached routing configuration named a team or policy
+            # deleted since: the second try reads it afresh.
+            forget_config()
     raise AssertionError("unreachable")
 
 

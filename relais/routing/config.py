@@ -148,8 +148,11 @@ def _steps_or_none(data: object) -> tuple[EscalationStep, ...]:
 
 
 def connect_signals() -> None:
+    from relais.accounts.models import Team
     from relais.routing.models import BusinessSchedule, RoutingRule, SlaPolicy
 
+    # A deleted team leaves its id in the cached rules (SET_NULL skips signals).
+    post_delete.connect(forget_config, sender=Team, dispatch_uid="forget-team")
     for model in (BusinessSchedule, RoutingRule, SlaPolicy):
         post_save.connect(forget_config, sender=model, dispatch_uid=f"forget-{model.__name__}")
         post_delete.connect(forget_config, sender=model, dispatch_uid=f"forget-d-{model.__name__}")

@@ -152,3 +152,23 @@ def test_agents_of_another_team_are_not_needed_for_arrival(inbox):
     conversation = make_conversation(inbox)
     conversation.refresh_from_db()
     assert conversation.assignee_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_team_deleted_in_another_process_costs_one_retry_not_the_message(monkeypatch):
+    from relais.routing import arrival
+    from relais.routing.config import RoutingConfig
+    from relais.routing.rules import Rule
+
+    inbox = make_inbox("webchat")
+    stale = RoutingConfig((Rule(id=1, conditions={}, team_id=999_999),), (), None)
+    calls = []
+
+    def config():
+        calls.append(1)
+        return stale if len(calls) == 1 else RoutingConfig((), (), None)
+
+    monkeypatch.setattr(arrival, "routing_config", config)
+    conversation = make_conversation(inbox)
+    conversation.refresh_from_db()
+    assert conversation.team_id is None and len(calls) == 2
