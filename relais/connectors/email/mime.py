@@ -21,6 +21,7 @@ from email.parser import BytesHeaderParser, BytesParser
 from email.policy import EmailPolicy
 
 from .decoding import decode_words, header_text, raw_header_text
+from .quick_parse import body_offset, quick_parse
 
 MAX_PARSED_HEADER_CHARS = 4096
 MAX_PARSED_PARAMETERS = 64  # RFC 2231 splits long file names into many
@@ -51,7 +52,7 @@ def parse_bytes(raw: bytes, problems: list[str]) -> Message:
     """The message tree; on a parser failure (nesting too deep for the
     recursive parser) the headers only, with a problem recorded."""
     try:
-        return _parse_single_part(raw) or BytesParser(policy=POLICY).parsebytes(raw)
+        return quick_parse(raw, POLICY) or BytesParser(policy=POLICY).parsebytes(raw)
     except Exception as error:
         problems.append(f"MIME structure could not be parsed ({type(error).__name__})")
     try:
@@ -60,35 +61,6 @@ def parse_bytes(raw: bytes, problems: list[str]) -> Message:
         return message
     except Exception:
         return Message(policy=POLICY)
-
-
-def _parse_single_part(raw: bytes) -> Message | None:
-    """Most customer mail is one text part, and the feed parser walks its body
-    line by line only to join the lines again. Such a mail is parsed here as
-    the headers alone with the rest set as the payload, exactly the message
-    the feed parser builds. None for multipart and message/* containers or an
-    irregular header block: the full parser handles those."""
-    body_start = body_offset(raw)
-    if body_start < 0:
-        return None
-    message = BytesParser(policy=POLICY).parsebytes(raw[:body_start], headersonly=True)
-    if message.get_payload() or message.defects:
-        return None
-    if message.get_content_maintype() in ("multipart", "message"):
-        return None
-    message.set_payload(raw[body_start:].decode("ascii", "surrogateescape"))
-    return message
-
-
-def body_offset(raw: bytes) -> int:
-    """Where the body starts (after the first blank line), or -1 when none.
-    The CRLF separator is looked for first: a bare-LF one is then only
-    searched before it, so a large mail is not scanned twice to the end."""
-    crlf = raw.find(b"\r\n\r\n")
-    bare = raw.find(b"\n\n", 0, crlf + 2 if crlf >= 0 else len(raw))
-    if bare >= 0:
-        return bare + 2
-    return crlf + 4 if crlf >= 0 else -1
 
 
 def bound_header_block(raw: bytes, limit: int) -> tuple[bytes, list[str]]:
