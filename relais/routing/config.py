@@ -16,7 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from relais.core.business_hours import BusinessCalendar
 from relais.routing.rules import Rule
-from relais.routing.sla import EscalationStep, SlaTargets
+from relais.routing.sla import DEFAULT_RESPONSE_TARGETS, EscalationStep, SlaTargets
 
 CACHE_SECONDS = 5.0
 DEFAULT_WARN_SHARE = 0.25  # at risk in the last quarter of the target
@@ -56,6 +56,17 @@ class RoutingConfig:
 
     def policy_for(self, inbox_id: int, channel: str, priority: int) -> Policy | None:
         return next((p for p in self.policies if p.matches(inbox_id, channel, priority)), None)
+
+
+def response_warning(channel: str, policy: Policy | None, answered: bool) -> timedelta:
+    """How long before its response deadline a conversation counts as at risk:
+    the policy's window, else a quarter of the target (the channel class's
+    default target when the policy sets none, as routing/arrival.py does)."""
+    default = DEFAULT_RESPONSE_TARGETS.get(channel, DEFAULT_RESPONSE_TARGETS["messaging"])
+    if policy is None:
+        return default * DEFAULT_WARN_SHARE
+    target = policy.targets.next_response if answered else policy.targets.first_response
+    return policy.warning_for(target or default)
 
 
 def escalation_steps(data: object) -> tuple[EscalationStep, ...]:

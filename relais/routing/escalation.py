@@ -26,12 +26,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from relais.accounts.models import Agent, Role, Team
-from relais.connectors.registry import CONNECTORS
 from relais.conversations.actions import assign_conversation, set_priority
 from relais.conversations.models import Conversation, Priority, Status
 from relais.core.events import record_event
 from relais.core.realtime import agent_group, broadcast_on_commit
-from relais.routing.config import DEFAULT_WARN_SHARE, Policy, RoutingConfig, routing_config
+from relais.routing.config import (
+    DEFAULT_WARN_SHARE,
+    Policy,
+    RoutingConfig,
+    response_warning,
+    routing_config,
+)
+from relais.routing.live import channel_class
 from relais.routing.sla import (
     DEFAULT_RESPONSE_TARGETS,
     BreachState,
@@ -183,7 +189,8 @@ def deadlines_of(conversation: Conversation, config: RoutingConfig) -> list[Dead
     policy = next((p for p in config.policies if p.id == conversation.sla_policy_id), None)
     deadlines = []
     if conversation.due_at is not None:
-        warning = _response_warning(conversation, policy)
+        answered = conversation.first_response_at is not None
+        warning = response_warning(channel_class(conversation.channel), policy, answered)
         deadlines.append(Deadline(RESPONSE, conversation.due_at, warning, policy))
     if conversation.resolution_due_at is not None:
         warning = policy.warning_for(policy.targets.resolution) if policy else timedelta(0)
@@ -315,18 +322,3 @@ def _team_id(conversation: Conversation, target: str) -> int | None:
     if target.startswith("team:") and target[5:].isdigit():
         return int(target[5:])
     return None
-
-
-def _response_warning(conversation: Conversation, policy: Policy | None) -> timedelta:
-    connector = CONNECTORS.get(conversation.channel)
-    channel_class = connector.channel_class if connector else "messaging"
-    channel_target = DEFAULT_RESPONSE_TARGETS.get(
-        channel_class, DEFAULT_RESPONSE_TARGETS["messaging"]
-    )
-    if policy is None:
-        return channel_target * DEFAULT_WARN_SHARE
-    targets = policy.targets
-    answered = conversation.first_response_at is not None
-    target = targets.next_response if answered else targets.first_response
-    # Without a target of its own the deadline is the channel's (routing/arrival.py).
-    return policy.warning_for(target or channel_target)

@@ -28,7 +28,7 @@ from relais.accounts.models import Agent, Presence
 from relais.connectors.models import Inbox
 from relais.conversations.models import Conversation, Status
 from relais.routing.chat_offered import chat_offered_share
-from relais.routing.config import DEFAULT_WARN_SHARE, Policy, RoutingConfig, routing_config
+from relais.routing.config import Policy, RoutingConfig, response_warning, routing_config
 from relais.routing.engine import sort_queue
 from relais.routing.live import (
     MAX_QUEUE,
@@ -37,7 +37,7 @@ from relais.routing.live import (
     inbox_team_ids,
     queue_item,
 )
-from relais.routing.sla import DEFAULT_RESPONSE_TARGETS, BreachState, breach_state, response_due
+from relais.routing.sla import BreachState, breach_state, response_due
 
 CHANNEL_ORDER = ("call", "chat", "messaging", "email")
 QUEUE_SHOWN = 50
@@ -138,17 +138,6 @@ def ordered_channels(channels: Iterable[str]) -> list[str]:
     present = set(channels)
     known = [channel for channel in CHANNEL_ORDER if channel in present]
     return known + sorted(present - set(CHANNEL_ORDER))
-
-
-def response_warning(channel: str, policy: Policy | None, answered: bool) -> timedelta:
-    """How long before its response deadline a conversation counts as at risk:
-    the policy's window, else a quarter of the target (the channel's default
-    target when the policy sets none)."""
-    default = DEFAULT_RESPONSE_TARGETS.get(channel, DEFAULT_RESPONSE_TARGETS["messaging"])
-    if policy is None:
-        return default * DEFAULT_WARN_SHARE
-    target = policy.targets.next_response if answered else policy.targets.first_response
-    return policy.warning_for(target or default)
 
 
 def summarise_channels(
