@@ -41,6 +41,10 @@ async def console_socket(user) -> WebsocketCommunicator:
     communicator.scope["user"] = user
     connected, _ = await communicator.connect()
     assert connected
+    # The consumer accepts, then joins its groups, and handles one message at
+    # a time: once a frame is answered, the joins are done.
+    await communicator.send_json_to({"type": "subscribe", "conversation_id": "not-an-id"})
+    assert (await communicator.receive_json_from(timeout=5))["error"] == "not_found"
     return communicator
 
 
@@ -76,10 +80,6 @@ async def test_agent_hears_new_messages_on_their_inboxes_only(world):
 
 async def test_agent_hears_events_while_the_database_thread_is_busy(world):
     alice = await console_socket(world["alice"])
-    # A frame answered without the database: once it is, the consumer has
-    # joined its inbox groups (it handles one message at a time).
-    await alice.send_json_to({"type": "subscribe", "conversation_id": "not-an-id"})
-    assert (await alice.receive_json_from(timeout=5))["error"] == "not_found"
     started, release = threading.Event(), threading.Event()
 
     def hold_the_database_thread():
