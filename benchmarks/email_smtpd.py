@@ -30,6 +30,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
+from benchmarks.ws_latency import cpu_seconds
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +124,10 @@ def main() -> None:
     )
     try:
         wait_listening(port)
+        pids = {"server": server.pid, "worker": worker.pid}
+        cpu_before = cpu_seconds(pids)
         elapsed, errors = send_all(port, mails, args.clients)
+        cpu_after = cpu_seconds(pids)
     finally:
         for process in (server, worker):
             process.terminate()
@@ -142,10 +146,22 @@ def main() -> None:
         "stored": stored,
         "attachments_stored": files,
         "errors": len(errors),
+        # CPU the smtpd process spent per mail: what one core can carry
+        # (1000 / this = mails/s) whatever else shares the machine.
+        "server_cpu_ms_per_mail": round(
+            (cpu_after["server"] - cpu_before["server"]) * 1000 / args.mails, 2
+        ),
+        "worker_cpu_ms_per_mail": round(
+            (cpu_after["worker"] - cpu_before["worker"]) * 1000 / args.mails, 2
+        ),
+        # Share of the machine's two cores busy during the run, all processes.
+        "machine_busy_cores": round((cpu_after["machine"] - cpu_before["machine"]) / elapsed, 2),
     }
     print(
         f"{args.mails} mails ({megabytes:.0f} MB) in {elapsed:.1f} s: "
-        f"{figures['mails_per_second']} mails/s; stored {stored}, errors {len(errors)}"
+        f"{figures['mails_per_second']} mails/s; stored {stored}, errors {len(errors)}; "
+        f"server CPU {figures['server_cpu_ms_per_mail']} ms a mail, "
+        f"machine {figures['machine_busy_cores']} cores busy"
     )
     if errors:
         print(f"first error: {errors[0]}", file=sys.stderr)
