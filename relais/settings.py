@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "relais.connectors.webform",  # the contact form's templates and static files
     "relais.conversations",
     "relais.routing",
+    "relais.knowledge",
     "relais.web",
     "relais.api",
 ]
