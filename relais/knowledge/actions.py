@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from relais.knowledge.errors import (
     DuplicateArticle,
     InvalidArticle,
     NotAllowedToEdit,
+    RatedTooOften,
 )
 from relais.knowledge.models import (
     Article,
@@ -38,6 +40,8 @@ TAG_MAX = 50
 COMMENT_MAX = 2000
 MAX_QUESTIONS = 50
 MAX_TAGS = 20
+# Votes from one client address per hour: more is a script, not a reader.
+RATINGS_PER_HOUR = 30
 
 
 def check_can_edit(agent) -> None:
@@ -217,11 +221,16 @@ def record_feedback(
     client_hash: str = "",
     agent=None,
 ) -> ArticleFeedback:
-    """One visitor's vote on one article; a second vote raises AlreadyRated.
-    Appends "help.article_rated"."""
+    """One visitor's vote on one article; a second vote raises AlreadyRated,
+    too many votes from one client address RatedTooOften. Appends
+    "help.article_rated"."""
     comment = comment.strip()[:COMMENT_MAX]
     if not visitor_id:
         raise InvalidArticle(_("a vote needs a visitor"))
+    since = timezone.now() - timedelta(hours=1)
+    recent = ArticleFeedback.objects.filter(client_hash=client_hash, created_at__gte=since)
+    if client_hash and recent.count() >= RATINGS_PER_HOUR:
+        raise RatedTooOften(_("too many votes, try again later"))
     try:
         with transaction.atomic():
             feedback = ArticleFeedback.objects.create(
