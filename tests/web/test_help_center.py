@@ -97,7 +97,8 @@ def test_article_page_is_indexable_and_links_its_translation(articles):
 def test_a_script_in_markdown_never_reaches_the_page(db):
     create_article(
         title="Piège",
-        body="<script>alert(1)</script>\n\n[clic](javascript:alert(2)) <img src=x onerror=alert(3)>",
+        body="<script>alert(1)</script>\n\n[clic](javascript:alert(2))\n"
+        "<img src=x onerror=alert(3)>",
         locale="fr",
         status="published",
     )
