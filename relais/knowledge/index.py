@@ -17,10 +17,7 @@ from django.db.models import Count, Max, Prefetch
 
 from relais.knowledge.models import Article, ArticleQuestion, ArticleStatus, Visibility
 
-try:
-    from relais.knowledge.retrieval import Candidate, Document, build_index
-except ImportError:  # until the retrieval core (branch wip-bot) is merged
-    from relais.knowledge.interim_retrieval import Candidate, Document, build_index
+from relais.knowledge.retrieval import Candidate, Document, build_index
 
 PUBLIC = "public"  # the help center: published public articles
 AGENTS = "agents"  # the console and the bot's agent assist: internal ones too
