@@ -16,7 +16,6 @@ from typing import Any
 from django.db.models import Count, Max, Prefetch
 
 from relais.knowledge.models import Article, ArticleQuestion, ArticleStatus, Visibility
-
 from relais.knowledge.retrieval import Candidate, Document, build_index
 
 PUBLIC = "public"  # the help center: published public articles
