@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "relais.connectors.webform",  # the contact form's templates and static files
     "relais.conversations",
     "relais.routing",
+    "relais.knowledge",
     "relais.web",
     "relais.api",
 ]
@@ -206,6 +207,9 @@ RELAIS_SMTP_CA_FILE = os.environ.get("RELAIS_SMTP_CA_FILE", "")
 # Widget visitor tokens live this long (seconds): a year, like a chat cookie.
 RELAIS_VISITOR_TOKEN_MAX_AGE = 365 * 24 * 3600
 RELAIS_MAX_MESSAGE_LENGTH = 20_000
+# Where the help center's "Contact us" leads; empty: the contact form of the
+# first active e-mail inbox.
+RELAIS_HELP_CONTACT_URL = os.environ.get("RELAIS_HELP_CONTACT_URL", "")
 # E-mail: the largest mail accepted (SMTP SIZE), the largest attachment kept,
 # and where mails that could not be stored wait for `relais importmail`.
 RELAIS_EMAIL_MAX_BYTES = int(os.environ.get("RELAIS_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))
