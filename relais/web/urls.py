@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from relais.web import (
+    assist_views,
     attachment_views,
     conversation_posts,
     conversation_views,
@@ -54,6 +55,10 @@ urlpatterns = [
         "c/<int:conversation_id>/attachments/<int:attachment_id>/",
         attachment_views.attachment,
         name="attachment",
+    ),
+    path("c/<int:conversation_id>/assist/", assist_views.assist_panel, name="assist"),
+    path(
+        "c/<int:conversation_id>/assist/insert/", assist_views.assist_insert, name="assist_insert"
     ),
     path("c/<int:conversation_id>/reply/", conversation_posts.reply, name="reply"),
     path("c/<int:conversation_id>/note/", conversation_posts.note, name="note"),
