@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "relais.conversations",
     "relais.routing",
     "relais.knowledge",
+    "relais.analytics",
     "relais.web",
     "relais.api",
 ]

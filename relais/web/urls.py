@@ -11,6 +11,7 @@ from relais.web import (
     knowledge_views,
     presence_views,
     queue_views,
+    selfcare_views,
     supervisor_views,
 )
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("supervision/", supervisor_views.supervision, name="supervision"),
     path("supervision/live/", supervisor_views.supervision_live, name="supervision_live"),
     path("supervision/assign/", supervisor_views.supervision_assign, name="supervision_assign"),
+    path("supervision/self-care/", selfcare_views.selfcare, name="selfcare"),
     path("knowledge/", knowledge_views.article_list, name="knowledge"),
     path("knowledge/new/", knowledge_views.article_new, name="knowledge_new"),
     path("knowledge/<int:article_id>/", knowledge_views.article_detail, name="knowledge_article"),

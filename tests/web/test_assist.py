@@ -18,7 +18,8 @@ def kb():
     return {
         "delivery": create_article(
             title="Suivre ma livraison",
-            body="Votre **colis** se suit depuis *Mes commandes*.\n\n- numéro de suivi\n- transporteur",
+            body="Votre **colis** se suit depuis *Mes commandes*."
+            "\n\n- numéro de suivi\n- transporteur",
             locale="fr",
             status="published",
             questions=["où est mon colis", "commande pas arrivée"],
