@@ -15,18 +15,18 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.connectors.base import IdentityRef
-from relais.contacts.actions import get_or_create_contact
 from relais.community import spam
 from relais.community.errors import InvalidInput, InvalidToken, RateLimited
 from relais.community.models import Member
+from relais.connectors.base import IdentityRef
+from relais.contacts.actions import get_or_create_contact
 from relais.core.events import record_event
 
 log = logging.getLogger(__name__)

@@ -152,6 +152,9 @@ class Vote(models.Model):
             models.CheckConstraint(condition=Q(value__in=[-1, 1]), name="vote_is_up_or_down"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.value:+d} on {self.post_id}"
+
 
 class Flag(models.Model):
     """A member reporting a post to the moderators."""
@@ -167,3 +170,6 @@ class Flag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "member"], name="one_flag_per_member"),
         ]
+
+    def __str__(self) -> str:
+        return f"flag on {self.post_id}"

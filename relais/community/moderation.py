@@ -15,7 +15,7 @@ from relais.core.events import record_event
 
 
 def check_moderator(agent: Agent | None) -> Agent:
-    if agent is None or not agent.is_authenticated or not agent.is_active:
+    if not isinstance(agent, Agent) or not agent.is_active:
         raise NotAllowed(_("Only agents moderate the community."))
     return agent
 

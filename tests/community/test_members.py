@@ -3,13 +3,12 @@ import time
 import pytest
 from django.core import signing
 
-from relais.community import members
 from relais.community.errors import InvalidInput, InvalidToken, RateLimited
 from relais.community.members import TOKEN_SALT, request_sign_in, sign_in, sign_in_token
 from relais.community.models import Member
+from relais.connectors.base import IdentityRef
 from relais.contacts.models import Contact, Identity
 from relais.core.models import Event
-from relais.connectors.base import IdentityRef
 from tests.factories import make_conversation, make_email_inbox
 
 pytestmark = pytest.mark.django_db
