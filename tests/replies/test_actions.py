@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 GREETING = SavedReplyFields(
     title="Bonjour",
     shortcut="bonjour",
-    body="Bonjour {{ contact.first_name }}, {{ agent.first_name }} ici. {{ conversation.reference }}",
+    body="Bonjour {{ contact.first_name }}, {{ agent.first_name }} ici. {{conversation.reference}}",
     body_short="Salut {{ contact.first_name }} !",
     body_email="Madame, Monsieur {{ contact.name }},\n\nCordialement,\n{{ agent.name }}",
 )
@@ -108,8 +108,10 @@ def test_rendered_default_fills_reference_and_keeps_unknown_and_empty_variables(
     )
     conversation = make_conversation(inbox)  # a visitor without a name
     text = render_saved_reply(agent, reply, conversation)
-    assert text == (
-        f"Bonjour {{{{ contact.first_name }}}}, Alice ici. [#{conversation.pk}] {{{{ contact.vip }}}}"
+    reference = f"[#{conversation.pk}]"
+    assert (
+        text
+        == f"Bonjour {{{{ contact.first_name }}}}, Alice ici. {reference} {{{{ contact.vip }}}}"
     )
 
 

@@ -11,8 +11,8 @@ VALUES = {
 
 
 def test_known_variables_are_filled_with_or_without_spaces():
-    text = "Bonjour {{ contact.first_name }}, c'est {{agent.first_name}} ({{  conversation.reference }})"
-    assert fill_variables(text, VALUES) == "Bonjour Claire, c'est Alice ([#42])"
+    text = "Bonjour {{ contact.first_name }}, ici {{agent.first_name}} ({{  conversation.reference}})"
+    assert fill_variables(text, VALUES) == "Bonjour Claire, ici Alice ([#42])"
 
 
 def test_unknown_variables_stay_visible():
@@ -21,7 +21,10 @@ def test_unknown_variables_stay_visible():
 
 
 def test_template_code_is_never_executed():
-    text = "{% load static %}{% for x in y %}{{ x }}{% endfor %}{{ settings.SECRET_KEY }}{{ agent.first_name.__class__ }}"
+    text = (
+        "{% load static %}{% for x in y %}{{ x }}{% endfor %}"
+        "{{ settings.SECRET_KEY }}{{ agent.first_name.__class__ }}"
+    )
     assert fill_variables(text, VALUES) == text
 
 
