@@ -11,7 +11,9 @@ VALUES = {
 
 
 def test_known_variables_are_filled_with_or_without_spaces():
-    text = "Bonjour {{ contact.first_name }}, ici {{agent.first_name}} ({{  conversation.reference}})"
+    text = (
+        "Bonjour {{ contact.first_name }}, ici {{agent.first_name}} ({{  conversation.reference}})"
+    )
     assert fill_variables(text, VALUES) == "Bonjour Claire, ici Alice ([#42])"
 
 
