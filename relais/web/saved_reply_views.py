@@ -15,6 +15,7 @@ from relais.conversations.errors import ConversationError
 from relais.replies import actions
 from relais.replies.forms import SavedReplyForm
 from relais.replies.models import SavedReply
+from relais.replies.render import VARIABLES
 from relais.web.conversation_views import visible_conversation_or_404
 
 
@@ -40,7 +41,8 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
             return redirect("web:saved_replies")
     replies = actions.visible_saved_replies(request.user).select_related("team", "owner")
     rows = [(reply, actions.can_edit(request.user, reply)) for reply in replies]
-    return render(request, "web/saved_replies.html", {"rows": rows, "form": form})
+    context = {"rows": rows, "form": form, "variables": VARIABLES}
+    return render(request, "web/saved_replies.html", context)
 
 
 @login_required
