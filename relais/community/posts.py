@@ -23,6 +23,7 @@ from relais.community.errors import InvalidInput, NotAllowed, RateLimited
 from relais.community.models import Post, Thread
 from relais.community.sessions import poster_for
 from relais.community.spam import is_honeypot_filled
+from relais.web.redirects import safe_return_url
 
 
 def community_post(view: Callable) -> Callable:
@@ -39,7 +40,7 @@ def community_post(view: Callable) -> Callable:
             return _error_page(request, error, 429)
         except InvalidInput as error:
             messages.error(request, str(error))
-            return redirect(request.POST.get("return_to") or _back(request, kwargs))
+            return redirect(safe_return_url(request, _back(request, kwargs)))
 
     return wrapper
 

@@ -168,3 +168,11 @@ def test_topic_filter(client, thread, asker):
     make_thread(asker, other, title="Retourner une parka")
     page = client.get(reverse("community:index"), {"topic": "retours"}).content.decode()
     assert "Retourner une parka" in page and thread.title not in page
+
+
+def test_a_refused_post_never_redirects_off_site(asker, topic):
+    response = member_client(asker).post(
+        reverse("community:ask_post"),
+        {"topic": topic.pk, "title": "court", "body": "x", "return_to": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response.url == reverse("community:ask")
