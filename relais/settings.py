@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "relais.routing",
     "relais.community",
     "relais.replies",
+    "relais.knowledge",
     "relais.web",
     "relais.api",
 ]
@@ -212,6 +213,9 @@ RELAIS_COMMUNITY_LINK_MAX_AGE = int(os.environ.get("RELAIS_COMMUNITY_LINK_MAX_AG
 # Widget visitor tokens live this long (seconds): a year, like a chat cookie.
 RELAIS_VISITOR_TOKEN_MAX_AGE = 365 * 24 * 3600
 RELAIS_MAX_MESSAGE_LENGTH = 20_000
+# Where the help center's "Contact us" leads; empty: the contact form of the
+# first active e-mail inbox.
+RELAIS_HELP_CONTACT_URL = os.environ.get("RELAIS_HELP_CONTACT_URL", "")
 # E-mail: the largest mail accepted (SMTP SIZE), the largest attachment kept,
 # and where mails that could not be stored wait for `relais importmail`.
 RELAIS_EMAIL_MAX_BYTES = int(os.environ.get("RELAIS_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))

@@ -14,6 +14,17 @@ def fresh_routing_config():
     forget_config()
 
 
+@pytest.fixture(autouse=True)
+def fresh_knowledge_index():
+    """The search index is cached per process and keyed on the articles' count
+    and latest update, which a rolled-back test can repeat."""
+    from relais.knowledge.index import forget_indexes
+
+    forget_indexes()
+    yield
+    forget_indexes()
+
+
 @pytest.fixture
 def inbox(db):
     return make_inbox("webchat", name="Chat boutique")

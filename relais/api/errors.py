@@ -26,6 +26,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from relais.accounts.access import NotVisible
 from relais.conversations.errors import ConversationError, InvalidInput, NotAllowed
+from relais.knowledge.errors import KnowledgeError
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -113,6 +114,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ConversationError)
     def conversation_error(request: HttpRequest, exc: ConversationError) -> HttpResponse:
         return respond(request, 400, exc.code, str(exc))
+
+    @api.exception_handler(KnowledgeError)
+    def knowledge_error(request: HttpRequest, exc: KnowledgeError) -> HttpResponse:
+        fields = (
+            [{"location": "body", "field": exc.field, "message": str(exc)}] if exc.field else None
+        )
+        return respond(request, exc.status, exc.code, str(exc), fields)
 
     @api.exception_handler(NotVisible)
     def not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:

@@ -43,6 +43,7 @@ from relais.conversations.models import (
 from relais.conversations.outbox import update_delivery_status
 from relais.core.demo_channels import CUSTOMER_SIDES, record_sent
 from relais.core.demo_community import seed_community
+from relais.core.demo_kb import load_demo_kb
 from relais.core.demo_people import (
     AGENTS,
     CONTACTS,
@@ -215,6 +216,7 @@ class DemoSeeder:
             self._create_agents()
             self._create_inboxes_and_teams()
             set_up_routing(self.teams, self.agents)
+            load_demo_kb(author=self.agents[SUPERVISOR_KEY])
         playable = [s for s in SCENARIOS if s.channel in self.inboxes]
         timeline = sorted(((start_of(s, self.now), s) for s in playable), key=lambda p: p[0])
         for start, scenario in timeline:
