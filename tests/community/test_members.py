@@ -127,3 +127,20 @@ def test_sign_in_requests_are_rate_limited_per_address():
         request_sign_in(
             "flood@example.com", "", base_url="http://t/", language="", client_address="2.2.2.2"
         )
+
+
+def test_sign_in_mail_reaches_a_real_smtp_server(settings):
+    from relais.community.mail import send_sign_in_mail
+    from tests.connectors.email.smtp_server import recording_smtp_server
+
+    with recording_smtp_server() as server:
+        settings.RELAIS_SMTP_URL = f"smtp://{server.host}:{server.port}?security=none"
+        send_sign_in_mail(
+            email="claire@example.com", link="http://t/community/sign-in/x/", language="fr"
+        )
+    received = server.messages[0]
+    mail = received.message()
+    assert received.rcpt_tos == ["claire@example.com"]
+    assert mail["Subject"] == "Votre lien de connexion à la communauté"
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert "http://t/community/sign-in/x/" in mail.get_body(("plain",)).get_content()

@@ -176,3 +176,22 @@ def test_a_refused_post_never_redirects_off_site(asker, topic):
         {"topic": topic.pk, "title": "court", "body": "x", "return_to": "https://evil.example/"},
     )
     assert response.status_code == 302 and response.url == reverse("community:ask")
+
+
+def test_agent_promotes_a_solved_thread_from_the_page(thread, asker, helper, agent):
+    pytest.importorskip("relais.knowledge.actions")
+    answer = make_answer(Poster(member=helper), thread, "Suivez le colis dans Mes commandes.")
+    accept_answer(Poster(member=asker), answer)
+    staff = console_client(agent)
+    page = staff.get(reverse("community:thread", args=[thread.pk])).content.decode()
+    assert 'data-testid="promote"' in page
+    staff.post(reverse("community:moderate_thread", args=[thread.pk]), {"action": "promote"})
+    assert Thread.objects.get(pk=thread.pk).article_id is not None
+
+
+def test_a_member_cannot_promote_from_the_page(thread, asker):
+    response = member_client(asker).post(
+        reverse("community:moderate_thread", args=[thread.pk]), {"action": "promote"}
+    )
+    assert response.status_code == 403
+    assert Thread.objects.get(pk=thread.pk).article_id is None
