@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from relais.community import spam
@@ -55,13 +56,20 @@ def sign_in_token(email: str, display_name: str) -> str:
 
 
 def request_sign_in(
-    email: str, display_name: str, *, base_url: str, language: str, client_address: str
+    email: str,
+    display_name: str,
+    *,
+    base_url: str,
+    language: str,
+    client_address: str,
+    next_path: str = "",
 ) -> None:
     """Send a sign-in link to `email` (by a task, after commit).
 
     Raises InvalidInput for a bad address, RateLimited past the limits per
     address and per client. Says nothing about whether the address is a
-    member's: the same answer either way."""
+    member's: the same answer either way. `next_path` (a path on this site)
+    is where the link leads once signed in."""
     email, display_name = check_sign_in_request(email, display_name)
     checks = [
         ("sign-in.email", email, spam.Limits.SIGN_INS_PER_EMAIL),
@@ -72,6 +80,8 @@ def request_sign_in(
     spam.count(checks)
     token = sign_in_token(email, display_name)
     link = base_url.rstrip("/") + reverse("community:sign_in_confirm", args=[token])
+    if next_path.startswith("/") and not next_path.startswith("//"):
+        link += "?" + urlencode({"next": next_path})
     from relais.community.tasks import send_sign_in_mail_task
 
     transaction.on_commit(

@@ -18,6 +18,7 @@ from relais.community.spam import HONEYPOT_FIELD, is_honeypot_filled
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     context = {"honeypot": HONEYPOT_FIELD, "email": "", "display_name": ""}
+    context["next"] = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST":
         context |= {k: request.POST.get(k, "") for k in ("email", "display_name")}
         if is_honeypot_filled(request.POST):
@@ -29,6 +30,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
                 language=get_language() or "",
                 client_address=request.META.get("REMOTE_ADDR", ""),
+                next_path=context["next"],
             )
         except (InvalidInput, RateLimited) as error:
             status = 429 if isinstance(error, RateLimited) else 400
@@ -42,14 +44,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "community/sign_in_confirm.html", {"token": token})
+        context = {"token": token, "next": request.GET.get("next", "")}
+        return render(request, "community/sign_in_confirm.html", context)
     try:
         member = members.sign_in(token)
     except InvalidToken as error:
         return render(request, "community/error.html", {"message": str(error)}, status=400)
     start_member_session(request, member)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = ""
     return redirect(target or "community:index")
 

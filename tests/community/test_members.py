@@ -144,3 +144,26 @@ def test_sign_in_mail_reaches_a_real_smtp_server(settings):
     assert mail["Subject"] == "Votre lien de connexion à la communauté"
     assert mail["Auto-Submitted"] == "auto-generated"
     assert "http://t/community/sign-in/x/" in mail.get_body(("plain",)).get_content()
+
+
+def test_the_link_keeps_only_a_local_next_path(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from relais.community import mail
+
+    settings.RELAIS_SMTP_URL = "smtp://127.0.0.1:2526?security=none"
+    sent = []
+    monkeypatch.setattr(mail, "send_mail", lambda server, message, **kw: sent.append(message))
+    for next_path in ("/community/q/3/", "//evil.example/"):
+        with django_capture_on_commit_callbacks(execute=True):
+            request_sign_in(
+                "n@example.com",
+                "N",
+                base_url="http://t/",
+                language="en",
+                client_address="",
+                next_path=next_path,
+            )
+    texts = [message.get_body(("plain",)).get_content() for message in sent]
+    assert "?next=%2Fcommunity%2Fq%2F3%2F" in texts[0]
+    assert "evil" not in texts[1]

@@ -195,3 +195,18 @@ def test_a_member_cannot_promote_from_the_page(thread, asker):
     )
     assert response.status_code == 403
     assert Thread.objects.get(pk=thread.pk).article_id is None
+
+
+def test_sign_in_returns_to_the_page_asked_from(client, thread):
+    token = sign_in_token("back@example.com", "Back")
+    path = reverse("community:thread", args=[thread.pk])
+    url = reverse("community:sign_in_confirm", args=[token])
+    assert f'value="{path}"' in client.get(url, {"next": path}).content.decode()
+    assert client.post(url, {"next": path}).url == path
+
+
+def test_sign_in_never_returns_off_site(client):
+    token = sign_in_token("back@example.com", "Back")
+    url = reverse("community:sign_in_confirm", args=[token])
+    response = client.post(url, {"next": "https://evil.example/"})
+    assert response.url == reverse("community:index")
