@@ -29,7 +29,8 @@ system-deps:
 # sets DATABASE_URL and REDIS_URL, and stops them whatever happens).
 SCALEOUT_TESTS ?= tests/conversations tests/contacts tests/api tests/scaleout \
 	tests/connectors/email/test_ingest.py tests/connectors/email/test_smtpd.py \
-	tests/routing/test_live.py tests/routing/test_escalation.py tests/routing/test_arrival.py
+	tests/routing/test_live.py tests/routing/test_escalation.py tests/routing/test_arrival.py \
+	tests/community tests/replies
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .

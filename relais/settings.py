@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "relais.connectors.webform",  # the contact form's templates and static files
     "relais.conversations",
     "relais.routing",
+    "relais.community",
+    "relais.replies",
     "relais.knowledge",
     "relais.analytics",
     "relais.web",
@@ -205,6 +207,10 @@ RELAIS_SEND_BACKOFF_SECONDS = float(os.environ.get("RELAIS_SEND_BACKOFF_SECONDS"
 # bundle) for servers with a private certificate.
 RELAIS_SMTP_URL = os.environ.get("RELAIS_SMTP_URL", "")
 RELAIS_SMTP_CA_FILE = os.environ.get("RELAIS_SMTP_CA_FILE", "")
+# The sender of the mails Relais writes itself (community sign-in links).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Relais <noreply@relais.localhost>")
+# Community sign-in links expire after this many seconds (and work once).
+RELAIS_COMMUNITY_LINK_MAX_AGE = int(os.environ.get("RELAIS_COMMUNITY_LINK_MAX_AGE", "1800"))
 # Widget visitor tokens live this long (seconds): a year, like a chat cookie.
 RELAIS_VISITOR_TOKEN_MAX_AGE = 365 * 24 * 3600
 RELAIS_MAX_MESSAGE_LENGTH = 20_000

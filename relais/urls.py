@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("widget/", include("relais.connectors.webchat.urls")),
     path("contact/", include("relais.connectors.webform.urls")),
+    path("community/", include("relais.community.urls")),
     path("help/", include("relais.web.help_urls")),
     path("demo/shop/", demo_shop, name="demo-shop"),
     path("i18n/", include("django.conf.urls.i18n")),

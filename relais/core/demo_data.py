@@ -42,6 +42,7 @@ from relais.conversations.models import (
 )
 from relais.conversations.outbox import update_delivery_status
 from relais.core.demo_channels import CUSTOMER_SIDES, record_sent
+from relais.core.demo_community import seed_community
 from relais.core.demo_kb import load_demo_kb
 from relais.core.demo_people import (
     AGENTS,
@@ -49,6 +50,7 @@ from relais.core.demo_people import (
     DEMO_PASSWORD,
     EMAIL,
     INBOXES,
+    SERVICE,
     TEAM_CHANNELS,
     DemoContact,
 )
@@ -221,6 +223,7 @@ class DemoSeeder:
             self._play(scenario, start, number=SCENARIOS.index(scenario))
         self._date_contacts()
         mark_segments()
+        seed_community(self.agents, self.teams.get(SERVICE))
         with dated(self.now - timedelta(minutes=40)):
             for spec in AGENTS:
                 if spec.presence != Presence.OFFLINE:

@@ -13,6 +13,7 @@ from relais.accounts.models import Agent
 from relais.conversations.actions import mark_read
 from relais.conversations.models import Conversation
 from relais.conversations.queries import next_in_inbox
+from relais.replies.actions import replies_for_conversation
 from relais.web.contact_panel import contact_panel
 from relais.web.filters import InboxQuery, parse_inbox_query
 from relais.web.forms import AssignForm, PriorityForm, SnoozeForm, StatusForm, TagsForm
@@ -55,6 +56,7 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
         "truncated": truncated,
         "panel": contact_panel(request.user, conversation),
         "reply_accepts_files": accepts_files(conversation),
+        "saved_replies": replies_for_conversation(request.user, conversation),
         "next_conversation_url": conversation_url(following.pk, query) if following else "",
         **details_context(conversation, query),
         **listing,

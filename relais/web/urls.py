@@ -11,6 +11,7 @@ from relais.web import (
     knowledge_views,
     presence_views,
     queue_views,
+    saved_reply_views,
     selfcare_views,
     supervisor_views,
 )
@@ -69,4 +70,11 @@ urlpatterns = [
     path("c/<int:conversation_id>/snooze/", conversation_posts.snooze, name="snooze"),
     path("c/<int:conversation_id>/priority/", conversation_posts.priority, name="priority"),
     path("c/<int:conversation_id>/tags/", conversation_posts.tags, name="tags"),
+    path(
+        "c/<int:conversation_id>/saved-replies/<int:reply_id>/",
+        saved_reply_views.rendered_saved_reply,
+        name="rendered_saved_reply",
+    ),
+    path("saved-replies/", saved_reply_views.saved_replies, name="saved_replies"),
+    path("saved-replies/<int:reply_id>/", saved_reply_views.saved_reply_edit, name="saved_reply"),
 ]
