@@ -69,8 +69,9 @@ class LanguageIndex:
         # Documents that match nothing still share the softmax's mass (at score 0).
         unmatched = (len(self.documents) - len(scores)) * math.exp(-top / TEMPERATURE)
         total = sum(weights.values()) + unmatched
+        idf = {term: self.lexical.idf(term) for term in set(terms)}
         return {
-            doc: weight / total * self.lexical.matched_terms(self.terms[doc], terms)
+            doc: weight / total * self.lexical.coverage(self.terms[doc], idf)
             for doc, weight in weights.items()
         }
 
