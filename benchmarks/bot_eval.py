@@ -52,9 +52,8 @@ def save_cache(enabled: bool) -> None:
 
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     texts = list(embeddings.remembered)
-    numpy.savez(
-        CACHE, texts=numpy.array(texts), vectors=numpy.stack([embeddings.remembered[t] for t in texts])
-    )
+    vectors = numpy.stack([embeddings.remembered[text] for text in texts])
+    numpy.savez(CACHE, texts=numpy.array(texts), vectors=vectors)
 
 
 def warm(texts: Sequence[str], semantic: bool) -> None:
