@@ -32,7 +32,7 @@ OUT_OF_SCOPE_SHARE = 0.15
 HELD_OUT = 0.2  # share held out of a large knowledge base, in one fold
 LARGE = 5_000  # variants from which one fold is enough
 FOLDS = 5
-Z = 1.64  # one-sided 95 % for the Wilson bound
+Z = 1.0  # one standard error: strict on a few dozen questions, close to the rate on thousands
 SEARCHED = 5  # candidates looked at per question
 
 
@@ -120,10 +120,12 @@ def answer_threshold(asked: Sequence[Asked], precision: float) -> float:
     """The lowest top score whose answered share keeps the Wilson bound >= precision."""
     tops = sorted(((a.scores[0], a.right[0], a.weight) for a in asked if a.scores), reverse=True)
     best, right, answered = 1.0, 0.0, 0.0
-    for score, correct, weight in tops:
+    for position, (score, correct, weight) in enumerate(tops):
         right += weight * correct
         answered += weight
-        if wilson_lower_bound(right, answered) >= precision:
+        tied = position + 1 < len(tops) and tops[position + 1][0] == score
+        # Equal scores are answered together: judge the threshold after the last.
+        if not tied and wilson_lower_bound(right, answered) >= precision:
             best = score
     return best
 
@@ -141,10 +143,11 @@ def clarify_threshold(asked: Sequence[Asked], answer: float, plausible: float) -
         reverse=True,
     )
     best, right, total = answer, 0.0, 0.0
-    for score, correct, weight in offered:
+    for position, (score, correct, weight) in enumerate(offered):
         right += weight * correct
         total += weight
-        if right / total >= plausible:
+        tied = position + 1 < len(offered) and offered[position + 1][0] == score
+        if not tied and right / total >= plausible:
             best = score
     return min(best, answer)
 

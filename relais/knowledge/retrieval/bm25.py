@@ -119,6 +119,15 @@ class FieldedBM25:
                 result[document] += self.weights[name] * score
         return result
 
+    def perfect_score(self, terms: Sequence[str]) -> float:
+        """What a question variant identical to the query would score: the scale
+        on which a match is good or poor, whatever the size of the collection."""
+        unique = set(terms)
+        fields = [self.fields[name] for name in ("questions", "title") if name in self.fields]
+        bm25 = next((field for field in fields if field.lengths), BM25())
+        norm = bm25.k1 * (1 - bm25.b + bm25.b * len(unique) / bm25.average_length)
+        return sum(self.idf(term) for term in unique) * (bm25.k1 + 1) / (1 + norm)
+
     def matched_terms(self, document_terms: set[str], terms: Sequence[str]) -> float:
         """Share of the query's idf mass that a document's terms cover."""
         return self.coverage(document_terms, {term: self.idf(term) for term in set(terms)})
