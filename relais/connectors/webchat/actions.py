@@ -65,7 +65,13 @@ def visitor_history(visitor: Visitor, limit: int = HISTORY_LENGTH) -> list[dict]
 
 
 def receive_visitor_message(
-    visitor: Visitor, body: str, client_id: str, *, email: str = ""
+    visitor: Visitor,
+    body: str,
+    client_id: str,
+    *,
+    email: str = "",
+    payload: str = "",
+    locale: str = "",
 ) -> ReceiveResult:
     """Store a visitor's message through the one pipeline.
 
@@ -73,6 +79,7 @@ def receive_visitor_message(
     messages after a reconnect. `email` is what an offline visitor typed in
     the leave-a-message form: it fills a blank Contact.email and is kept in the
     message metadata, but is never an identity (anyone can type any address).
+    `payload` is the quick reply the visitor clicked (the bot reads it).
     Raises VisitorInputError("empty" | "too_long" | "invalid_email")."""
     body = (body or "").strip()
     if not body:
@@ -81,6 +88,10 @@ def receive_visitor_message(
         raise VisitorInputError("too_long")
     email = email.strip().lower()
     metadata: dict = {"client_id": client_id}
+    if payload:
+        metadata["payload"] = payload[:64]
+    if locale in ("fr", "en"):
+        metadata["locale"] = locale  # the widget's language: the bot answers in it
     if email:
         try:
             validate_email(email)

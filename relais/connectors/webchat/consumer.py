@@ -45,6 +45,8 @@ CLOSE_FORBIDDEN = 4403
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 # Room for the longest body plus the envelope, JSON escapes included.
 MAX_FRAME_CHARS = settings.RELAIS_MAX_MESSAGE_LENGTH * 2 + 4096
+# A quick reply's payload ("article:42", "yes"): what the bot's button meant.
+MAX_PAYLOAD_CHARS = 64
 TYPING_INTERVAL_SECONDS = 2.0
 FORWARDED_MESSAGE_EVENTS = {"message.created", "message.status"}
 
@@ -119,16 +121,21 @@ class VisitorConsumer(RealtimeConsumer):
             await self._error("unknown_type")
 
     async def _receive_message(self, content: dict) -> None:
-        client_id, body, email = (content.get(key) for key in ("client_id", "body", "email"))
+        client_id, body, email, choice, locale = (
+            content.get(key) for key in ("client_id", "body", "email", "payload", "locale")
+        )
         if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
             await self._error("invalid_client_id")
             return
         if not isinstance(body, str) or not isinstance(email or "", str):
             await self._error("malformed", client_id)
             return
+        if not isinstance(choice or "", str) or len(choice or "") > MAX_PAYLOAD_CHARS:
+            await self._error("malformed", client_id)
+            return
         try:
             conversation_id, payload = await database_sync_to_async(_receive_and_render)(
-                self.visitor, body, client_id, email or ""
+                self.visitor, body, client_id, email or "", choice or "", str(locale or "")
             )
         except VisitorInputError as error:
             await self._error(error.code, client_id)
@@ -204,8 +211,10 @@ class VisitorConsumer(RealtimeConsumer):
 
 
 def _receive_and_render(
-    visitor: Visitor, body: str, client_id: str, email: str
+    visitor: Visitor, body: str, client_id: str, email: str, choice: str, locale: str
 ) -> tuple[int, dict[str, Any]]:
     """Store the message and build its ack in one trip to the database thread."""
-    result = receive_visitor_message(visitor, body, client_id, email=email)
+    result = receive_visitor_message(
+        visitor, body, client_id, email=email, payload=choice, locale=locale
+    )
     return result.conversation.pk, message_payload(result.message)
