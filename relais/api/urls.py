@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from relais.api import articles, channel_api, contacts, conversations, inboxes
+from relais.api import articles, bot, channel_api, contacts, conversations, inboxes
 from relais.api.auth import ApiTokenAuth
 from relais.api.errors import install_error_handlers, not_found_router
 
@@ -19,4 +19,5 @@ api.add_router("", conversations.router)
 api.add_router("", inboxes.router)
 api.add_router("", channel_api.router)
 api.add_router("", articles.router)
+api.add_router("", bot.router)
 api.add_router("", not_found_router)  # last: it matches any path

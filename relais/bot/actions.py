@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.bot.config import BotConfig, bot_config
-from relais.bot.decision import Thresholds, decide
 from relais.bot.dialogue import HANDOVER, NO, YES, article_choice, choices_from, read_choice
 from relais.bot.generative import SourceArticle, generate_answer, is_enabled
 from relais.bot.replies import (
@@ -31,6 +30,7 @@ from relais.bot.replies import (
     handover_reply,
     thanks_reply,
 )
+from relais.bot.questions import decide_question
 from relais.bot.thresholds import thresholds_for
 from relais.conversations.actions import set_status
 from relais.conversations.models import (
@@ -44,7 +44,6 @@ from relais.conversations.models import (
 from relais.conversations.outbox import enqueue_delivery
 from relais.conversations.realtime import publish_conversation, publish_message
 from relais.core.events import record_event
-from relais.knowledge.index import PUBLIC, current_index
 from relais.routing.arrival import first_due
 from relais.routing.live import channel_class
 
@@ -91,15 +90,16 @@ def answer_customer(message_id: int) -> str:
     if not bot.enabled:
         turn = Turn("handover", "bot_disabled")
     else:
-        turn = plan_turn(message, previous, locale, thresholds_for(bot, locale))
+        turn = plan_turn(message, previous, locale, bot)
     reply = compose(turn, message.body, locale)
     if reply is None:  # the articles went away meanwhile
         turn = Turn("handover", "no_match", candidates=turn.candidates)
     return _apply(message, bot, turn, reply, locale)
 
 
-def plan_turn(message: Message, previous: dict, locale: str, thresholds: Thresholds) -> Turn:
+def plan_turn(message: Message, previous: dict, locale: str, bot: BotConfig) -> Turn:
     """A choice among the bot's last buttons, else `decide` on the text."""
+    thresholds = thresholds_for(bot, locale)
     offered = choices_from(previous.get("choices"))
     payload = str((message.metadata or {}).get("payload") or "")
     picked = read_choice(message.body, payload, offered) or ""
@@ -121,9 +121,7 @@ def plan_turn(message: Message, previous: dict, locale: str, thresholds: Thresho
     if chosen is not None:
         score = next((g[2] for g in considered if g[0] == chosen), 0.0)
         return Turn("answer", "chosen", chosen, score, considered)
-    decision = decide(
-        message.body, locale=locale, index=current_index(PUBLIC), thresholds=thresholds
-    )
+    decision = decide_question(message.body, locale=locale, bot=bot)
     return Turn(
         decision.action,
         decision.reason,

@@ -92,9 +92,10 @@ def test_no_after_an_answer_asks_again_or_hands_over(bot_inbox, articles, say):
     feedback = Event.objects.get(kind="bot.feedback")
     assert feedback.data == {"value": "no", "article_id": articles["Annuler ma commande"].pk}
     conversation.refresh_from_db()
-    assert Event.objects.filter(kind="bot.handed_over").exists() or bot_messages(conversation)[
-        -1
-    ].metadata["bot"]["step"] == "clarify"
+    assert (
+        Event.objects.filter(kind="bot.handed_over").exists()
+        or bot_messages(conversation)[-1].metadata["bot"]["step"] == "clarify"
+    )
     if conversation.bot_held_since is not None:  # it asked which other article
         say(bot_inbox, "Aucun", payload="handover")
     conversation.refresh_from_db()
