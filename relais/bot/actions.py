@@ -21,6 +21,7 @@ from django.utils import timezone
 from relais.bot.config import BotConfig, bot_config
 from relais.bot.dialogue import HANDOVER, NO, YES, article_choice, choices_from, read_choice
 from relais.bot.generative import SourceArticle, generate_answer, is_enabled
+from relais.bot.questions import decide_question
 from relais.bot.replies import (
     Reply,
     answer_reply,
@@ -30,7 +31,6 @@ from relais.bot.replies import (
     handover_reply,
     thanks_reply,
 )
-from relais.bot.questions import decide_question
 from relais.bot.thresholds import thresholds_for
 from relais.conversations.actions import set_status
 from relais.conversations.models import (
