@@ -1,5 +1,8 @@
 import pytest
 
+from relais.connectors.webchat.actions import receive_visitor_message
+from relais.connectors.webchat.visitors import Visitor
+from relais.conversations.models import Message
 from relais.knowledge.actions import create_article
 from tests.factories import make_inbox, make_team
 
@@ -34,3 +37,27 @@ def bot_inbox(db):
 @pytest.fixture
 def bot_team(bot_inbox):
     return make_team("Support bot", inboxes=[bot_inbox])
+
+
+@pytest.fixture
+def say(django_capture_on_commit_callbacks):
+    """A visitor of the bot inbox writes (or clicks a button); the bot's task
+    runs once the message is committed, as in production."""
+
+    def say(inbox, body, *, visitor="v-1", payload="", client=[0]):  # noqa: B006 (a counter)
+        client[0] += 1
+        person = Visitor(inbox_id=inbox.pk, visitor_id=visitor)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = receive_visitor_message(person, body, f"c{client[0]}", payload=payload)
+        result.conversation.refresh_from_db()
+        return result.conversation
+
+    return say
+
+
+def bot_messages(conversation):
+    return list(
+        Message.objects.filter(conversation=conversation, direction="out", kind="message")
+        .exclude(metadata__bot=None)
+        .order_by("id")
+    )

@@ -4,39 +4,14 @@ message is received, committed, and the bot's task takes its turn."""
 import pytest
 
 from relais.bot.actions import answer_customer
-from relais.connectors.webchat.actions import receive_visitor_message
-from relais.connectors.webchat.visitors import Visitor
 from relais.conversations.actions import assign_conversation, receive_message, reply
 from relais.conversations.models import Conversation, Message, MessageKind
 from relais.core.models import Event
 from relais.routing.live import route_waiting, waiting_conversations
+from tests.bot.conftest import bot_messages
 from tests.factories import inbound, make_agent, make_inbox
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def say(django_capture_on_commit_callbacks):
-    """A visitor of the bot inbox writes (or clicks a button); the bot's task
-    runs once the message is committed, as in production."""
-
-    def say(inbox, body, *, visitor="v-1", payload="", client=[0]):  # noqa: B006 (a counter)
-        client[0] += 1
-        person = Visitor(inbox_id=inbox.pk, visitor_id=visitor)
-        with django_capture_on_commit_callbacks(execute=True):
-            result = receive_visitor_message(person, body, f"c{client[0]}", payload=payload)
-        result.conversation.refresh_from_db()
-        return result.conversation
-
-    return say
-
-
-def bot_messages(conversation):
-    return list(
-        Message.objects.filter(conversation=conversation, direction="out", kind="message")
-        .exclude(metadata__bot=None)
-        .order_by("id")
-    )
 
 
 def test_a_clear_question_is_answered_with_the_article_and_its_link(bot_inbox, articles, say):
