@@ -26,6 +26,7 @@ class Job:
 def default_jobs() -> list[Job]:
     from relais.conversations.actions import wake_snoozed_conversations
     from relais.conversations.outbox import sweep_outbox
+    from relais.knowledge.faq_refresh import refresh_faq
     from relais.routing.chat_offered import CHECK_EVERY_SECONDS, record_chat_offered_changes
     from relais.routing.escalation import check_deadlines
     from relais.routing.live import ROUND_SECONDS, route_waiting
@@ -39,6 +40,7 @@ def default_jobs() -> list[Job]:
         Job("checkpoint the SQLite log", 5, checkpoint_sqlite_log),
         Job("mark idle agents away", 15, mark_idle_agents_away),
         Job("record chat offered", CHECK_EVERY_SECONDS, record_chat_offered_changes),
+        Job("refresh the FAQ rankings", 300, refresh_faq),
     ]
 
 

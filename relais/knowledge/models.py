@@ -172,3 +172,123 @@ class ArticleFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {'+' if self.helpful else '-'}"
+
+
+class FaqContext(models.Model):
+    """Where a dynamic FAQ applies: pages (glob or prefix), a product, a step of
+    the customer journey, in one language. Empty fields match anything; the
+    most specific matching context wins (faq_ranking.best_context)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    locale = models.CharField(_("language"), max_length=8, choices=Locale.choices, default="fr")
+    page_pattern = models.CharField(
+        _("page address"),
+        max_length=200,
+        blank=True,
+        help_text=_('A path prefix ("/help/") or a pattern with * ("/checkout/*").'),
+    )
+    product = models.CharField(_("product"), max_length=120, blank=True)
+    journey_step = models.CharField(
+        _("journey step"),
+        max_length=60,
+        blank=True,
+        help_text=_('For example "after-purchase", "delivery", "return".'),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("FAQ context")
+        verbose_name_plural = _("FAQ contexts")
+        ordering = ["locale", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlacementKind(models.TextChoices):
+    PIN = "pin", _("Pinned on top")
+    HIDE = "hide", _("Hidden")
+
+
+class FaqPlacement(models.Model):
+    """A supervisor's hand on a context's FAQ: an article pinned (in order) or hidden."""
+
+    context = models.ForeignKey(FaqContext, on_delete=models.CASCADE, related_name="placements")
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=PlacementKind.choices)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("FAQ pin or hide")
+        verbose_name_plural = _("FAQ pins and hides")
+        ordering = ["context", "kind", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["context", "article"], name="faq_placement_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.context_id}: {self.kind} {self.article_id}"
+
+
+class FaqSignal(models.Model):
+    """One day's counts for one article on one page / product / step, folded
+    from the Event log by the worker (faq_refresh.py): the ranking reads these
+    few rows, never the log."""
+
+    day = models.DateField()
+    locale = models.CharField(max_length=8)
+    page_path = models.CharField(max_length=200, blank=True)
+    product = models.CharField(max_length=120, blank=True)
+    journey_step = models.CharField(max_length=60, blank=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    views = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    bot_answers = models.PositiveIntegerField(default=0)
+    search_hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "locale", "page_path", "product", "journey_step", "article"],
+                name="faq_signal_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.page_path} {self.article_id}"
+
+
+class FaqRank(models.Model):
+    """A context's precomputed ranking (context null: the language's overall
+    ranking, the cold-start fallback), replaced by each refresh."""
+
+    context = models.ForeignKey(
+        FaqContext, null=True, blank=True, on_delete=models.CASCADE, related_name="ranks"
+    )
+    locale = models.CharField(max_length=8)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    views = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    bot_answers = models.PositiveIntegerField(default=0)
+    search_hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-score", "article_id"]
+        indexes = [models.Index(fields=["locale", "context", "-score"])]
+
+    def __str__(self) -> str:
+        return f"{self.context_id}: {self.article_id} {self.score:.2f}"
+
+
+class FaqCursor(models.Model):
+    """How far the worker has folded the Event log into FaqSignal (one row)."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"FAQ cursor at event {self.last_event_id}"

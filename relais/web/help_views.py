@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relais.knowledge import actions
 from relais.knowledge.errors import KnowledgeError
+from relais.knowledge.faq import top_articles
 from relais.knowledge.index import PUBLIC, search_articles
 from relais.knowledge.queries import (
     public_article,
@@ -38,6 +39,7 @@ from relais.web.help_visitors import (
 )
 
 SEARCH_LIMIT = 20
+FAQ_LIMIT = 5
 
 
 @require_GET
@@ -51,6 +53,7 @@ def home(request: HttpRequest, lang: str) -> HttpResponse:
     if request.GET.get("lang", lang) != lang:
         return redirect("help:home", lang=preferred_language(request))
     context = {
+        "faq": top_articles(locale=lang, page_url=request.path, limit=FAQ_LIMIT),
         "categories": public_categories(lang),
         "recent": public_articles(lang).order_by("-published_at")[:6],
         "languages": language_links(request, "help:home"),
@@ -94,6 +97,8 @@ def article(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
             search_event_id=search_id,
             rank=int_param(request, "rank"),
         )
+    if faq_rank := int_param(request, "faq"):
+        record_help_event(request, "help.faq_clicked", article_id=shown.pk, rank=faq_rank)
     record_help_event(request, "help.article_viewed", article_id=shown.pk)
     translations = public_translations(shown)
     return render(request, "web/help/article.html", article_context(request, shown, translations))

@@ -65,10 +65,16 @@ def preferred_language(request: HttpRequest) -> str:
 
 
 def record_help_event(request: HttpRequest, kind: str, **data: Any) -> Event:
-    """One "help.*" Event, with the visitor and the page's language."""
+    """One "help.*" Event, with the visitor, the page's language and path (the
+    dynamic FAQ ranks articles per page)."""
     agent = request.user if request.user.is_authenticated else None
     return record_event(
-        kind, actor=agent, visitor=request.help_visitor, locale=request.LANGUAGE_CODE, **data
+        kind,
+        actor=agent,
+        visitor=request.help_visitor,
+        locale=request.LANGUAGE_CODE,
+        page_url=request.path,
+        **data,
     )
 
 

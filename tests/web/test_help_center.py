@@ -131,7 +131,17 @@ def test_search_counts_results_and_clicks(articles):
         "rank": 1,
         "visitor": searched.data["visitor"],
         "locale": "fr",
+        "page_url": "/help/fr/a/annuler-ma-commande/",
     }
+
+
+def test_home_shows_the_top_questions_and_counts_their_clicks(articles):
+    page = visitor().get("/help/fr/").content.decode()
+    assert 'data-testid="help-faq"' in page
+    assert f'href="/help/fr/a/{articles["cancel"].slug}/?faq=' in page
+    visitor().get(f"/help/fr/a/{articles['cancel'].slug}/?faq=2")
+    clicked = Event.objects.get(kind="help.faq_clicked")
+    assert clicked.data["article_id"] == articles["cancel"].pk and clicked.data["rank"] == 2
 
 
 def test_search_without_answer_is_counted_and_offers_contact(articles):
@@ -210,6 +220,6 @@ def test_pages_take_a_fixed_number_of_queries(articles, django_assert_num_querie
     # stamp + results + event
     with django_assert_num_queries(3):
         client.get("/help/fr/search/", {"q": "commande"})
-    # categories + latest
-    with django_assert_num_queries(2):
+    # FAQ (contexts, rankings, newest for the cold start) + categories + latest
+    with django_assert_num_queries(5):
         client.get("/help/fr/")
