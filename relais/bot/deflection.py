@@ -78,9 +78,7 @@ def bot_outcomes(since: datetime, until: datetime) -> list[BotOutcome]:
             answered[conversation_id] = at
         else:
             escalated.add(conversation_id)
-    return [
-        BotOutcome(cid, contacts[cid], answered.get(cid), cid in escalated) for cid in contacts
-    ]
+    return [BotOutcome(cid, contacts[cid], answered.get(cid), cid in escalated) for cid in contacts]
 
 
 def deflected_conversations(

@@ -92,6 +92,11 @@ def frame(request: HttpRequest, public_key: str) -> HttpResponse:
         "sessionUrl": reverse("webchat:session", args=[public_key]),
         "socketPath": f"/ws/widget/{public_key}/",
         "color": safe_color(config.color),
+        "language": language,
+        "helpMode": config.help_mode,
+        "helpOpenUrl": reverse("webchat:help_open", args=[public_key]),
+        "helpSearchUrl": reverse("webchat:help_search", args=[public_key]),
+        "helpStepUrl": reverse("webchat:help_step", args=[public_key]),
     }
     with translation.override(language):
         response = render(
