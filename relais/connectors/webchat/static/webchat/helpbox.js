@@ -72,7 +72,7 @@
       renderLinks(el.results, results, "helpbox-result");
       el.results.hidden = !results.length;
       el.count.textContent = results.length
-        ? strings.results_some.replace("%(count)s", String(results.length))
+        ? strings.results_some.replace("{count}", String(results.length))
         : strings.results_none;
     }).catch(function () {});
   }
