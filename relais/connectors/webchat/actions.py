@@ -21,6 +21,7 @@ from relais.connectors.webchat.visitors import Visitor
 from relais.contacts.models import Identity
 from relais.conversations.actions import ReceiveResult, receive_message
 from relais.conversations.errors import InvalidInput
+from relais.conversations.inbound_store import inbox_facts
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
@@ -109,6 +110,19 @@ def receive_visitor_message(
             metadata=metadata,
         )
     )
+
+
+def bot_replies_after(message: Message) -> list[dict]:
+    """The public messages of the conversation newer than `message`, on inboxes
+    with a bot: the bot may have answered a new conversation's first message
+    before the visitor's socket joined its group (tasks run at once without a
+    worker). One query, only there; [] elsewhere."""
+    if not inbox_facts(message.inbox_id)[2]:
+        return []
+    newer = Message.objects.filter(
+        conversation_id=message.conversation_id, kind=MessageKind.MESSAGE, pk__gt=message.pk
+    ).order_by("id")
+    return [message_payload(reply) for reply in newer]
 
 
 def mark_replies_read(visitor: Visitor, up_to_message_id: int) -> int:

@@ -25,6 +25,7 @@ from django.db import DatabaseError
 
 from relais.connectors.webchat.actions import (
     VisitorInputError,
+    bot_replies_after,
     mark_replies_read,
     receive_visitor_message,
     visitor_conversation_ids,
@@ -134,7 +135,7 @@ class VisitorConsumer(RealtimeConsumer):
             await self._error("malformed", client_id)
             return
         try:
-            conversation_id, payload = await database_sync_to_async(_receive_and_render)(
+            conversation_id, payload, later = await database_sync_to_async(_receive_and_render)(
                 self.visitor, body, client_id, email or "", choice or "", str(locale or "")
             )
         except VisitorInputError as error:
@@ -151,6 +152,12 @@ class VisitorConsumer(RealtimeConsumer):
             return
         await self._join(conversation_id)
         await self.send_json({"type": "ack", "client_id": client_id, "message": payload})
+        for message in later:
+            # Sent before this socket joined the conversation's group (the bot
+            # answering the first message of a new conversation, at once).
+            await self.send_json(
+                {"name": "message.created", "conversation_id": conversation_id, "message": message}
+            )
 
     async def _receive_typing(self) -> None:
         now = time.monotonic()
@@ -213,8 +220,10 @@ class VisitorConsumer(RealtimeConsumer):
 def _receive_and_render(
     visitor: Visitor, body: str, client_id: str, email: str, choice: str, locale: str
 ) -> tuple[int, dict[str, Any]]:
-    """Store the message and build its ack in one trip to the database thread."""
+    """Store the message and build its ack in one trip to the database thread,
+    with the public messages already sent after it (see bot_replies_after)."""
     result = receive_visitor_message(
         visitor, body, client_id, email=email, payload=choice, locale=locale
     )
-    return result.conversation.pk, message_payload(result.message)
+    later = bot_replies_after(result.message) if result.new_conversation else []
+    return result.conversation.pk, message_payload(result.message), later

@@ -2,7 +2,7 @@
 
 Session endpoint contract (POST /widget/<public_key>/session, JSON only):
 request {token?, user_id?, email?, name?, user_hash?, locale?}, unknown fields
-refused with 400. Answers 200 {token, live, verified, greeting, messages},
+refused with 400. Answers 200 {token, live (agents available, or the bot on), verified, greeting, messages},
 403 {"error": "identity_not_verified" | "identity_required"} (nothing stored),
 400 {"error": "invalid_request"}, 404 for an unknown or inactive inbox.
 An invalid token is never an error: a new visitor is issued (see visitors.py).
@@ -120,12 +120,14 @@ def session(request: HttpRequest, public_key: str) -> JsonResponse:
         visitor, token = open_session(inbox, claims)
     except IdentityRefused as refusal:
         return JsonResponse({"error": refusal.code}, status=403)
+    config = webchat_config(inbox)
     response = JsonResponse(
         {
             "token": token,
-            "live": inbox_is_live(inbox),
+            # The bot answers at any hour: the chat is open whenever it is on.
+            "live": config.bot.enabled or inbox_is_live(inbox),
             "verified": visitor.is_verified,
-            "greeting": webchat_config(inbox).greeting,
+            "greeting": config.greeting,
             "messages": visitor_history(visitor),
         }
     )
