@@ -152,3 +152,24 @@ def test_an_inbox_override_of_thresholds_is_used(articles, say):
     )
     conversation = say(inbox, "Je veux annuler ma commande")
     assert bot_messages(conversation)[0].metadata["bot"]["step"] == "clarify"
+
+
+def test_supervisors_see_the_bot_conversations_apart(bot_inbox, articles, say):
+    from relais.conversations.queries import ConversationFilter, filter_conversations
+
+    supervisor = make_agent("supervisor")
+    held = say(bot_inbox, "ma commande", visitor="held")
+    handed = say(bot_inbox, "je veux parler à un conseiller", visitor="handed")
+    with_bot = filter_conversations(supervisor, ConversationFilter(view="bot"))
+    unassigned = filter_conversations(supervisor, ConversationFilter(view="unassigned"))
+    assert list(with_bot) == [held]
+    assert list(unassigned) == [handed]
+
+
+def test_the_console_shows_the_bot_messages_and_its_note(client, bot_inbox, bot_team, say):
+    agent = make_agent(teams=[bot_team])
+    conversation = say(bot_inbox, "je veux parler à un conseiller")
+    client.force_login(agent)
+    page = client.get(f"/c/{conversation.pk}/").content.decode()
+    assert "msg--bot" in page and "Robin" in page
+    assert "Relais du bot" in page or "Bot handover" in page

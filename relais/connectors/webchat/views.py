@@ -2,7 +2,8 @@
 
 Session endpoint contract (POST /widget/<public_key>/session, JSON only):
 request {token?, user_id?, email?, name?, user_hash?, locale?}, unknown fields
-refused with 400. Answers 200 {token, live (agents available, or the bot on), verified, greeting, messages},
+refused with 400. Answers 200 {token, live, verified, greeting, messages}
+(live: an agent can take the chat, or the bot is on),
 403 {"error": "identity_not_verified" | "identity_required"} (nothing stored),
 400 {"error": "invalid_request"}, 404 for an unknown or inactive inbox.
 An invalid token is never an error: a new visitor is issued (see visitors.py).
