@@ -15,9 +15,9 @@ the training data, never the test data), and every test query goes through
 
 p95 latency: ``decide`` on single queries, one thread, index built
 beforehand, the queries' embeddings not cached; wall clock and the thread's
-CPU time (the machine is shared: the load average is printed with them). Embeddings of the evaluation
-sets are cached in var/bot_eval/ between runs (``--no-cache`` to skip). The
-last line printed is one JSON object.
+CPU time (the machine is shared: the load average is printed with them).
+Embeddings of the evaluation sets are cached in var/bot_eval/ between runs
+(``--no-cache`` to skip). The last line printed is one JSON object.
 """
 
 from __future__ import annotations
