@@ -16,6 +16,9 @@ from relais.knowledge.index import PUBLIC, documents_for, knowledge_stamp
 
 log = logging.getLogger(__name__)
 
+# Question variants a knowledge base needs before its calibration is trusted.
+MIN_HELD_OUT = 50
+
 _calibrated: dict[str, tuple[tuple, Thresholds]] = {}
 _lock = threading.Lock()
 
@@ -47,10 +50,15 @@ def _calibrate(locale: str) -> Thresholds:
         return Thresholds()
     documents = [d for d in documents_for(PUBLIC) if d.locale == locale]
     try:
-        return calibrate(documents, locale=locale).thresholds
+        calibration = calibrate(documents, locale=locale)
     except ValueError:
         log.warning("bot calibration failed, using the default thresholds", exc_info=True)
         return Thresholds()
+    # A few variants cannot show a precision high enough (the Wilson bound
+    # stays low) and the calibrated bot would never answer: keep the defaults.
+    if calibration.held_out < MIN_HELD_OUT or calibration.coverage <= 0:
+        return Thresholds()
+    return calibration.thresholds
 
 
 def forget_thresholds() -> None:

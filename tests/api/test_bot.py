@@ -3,40 +3,37 @@ import pytest
 from relais.connectors.models import Inbox
 from relais.knowledge.actions import create_article
 from tests.api.conftest import ApiClient, error_code
+from tests.bot.conftest import ARTICLES
 from tests.factories import make_inbox
 
 
 @pytest.fixture
 def help_articles(db):
-    return [
-        create_article(
-            title="Annuler ma commande", body="Depuis votre compte, tant qu'elle n'est pas partie.",
-            locale="fr", status="published", questions=["je veux annuler ma commande"],
-        ),
-        create_article(
-            title="Suivre ma commande", body="Le lien de suivi est dans l'e-mail d'expédition.",
-            locale="fr", status="published", questions=["où est ma commande"],
-        ),
-        create_article(
-            title="Procédure interne", body="annuler commande remboursement manuel",
-            locale="fr", status="published", visibility="internal",
-        ),
-    ]  # fmt: skip
+    """The bot tests' knowledge base, and one internal article."""
+    public = [
+        create_article(title=t, body=b, locale="fr", status="published", questions=q)
+        for t, b, q in ARTICLES
+    ]
+    internal = create_article(
+        title="Procédure interne", body="annuler commande remboursement manuel",
+        locale="fr", status="published", visibility="internal",
+    )  # fmt: skip
+    return [*public, internal]
 
 
 def test_a_clear_question_gets_the_answer_with_candidates(as_agent, help_articles):
     response = as_agent.post("/bot/answer", {"question": "Je veux annuler ma commande"})
     assert response.status_code == 200
     body = response.json()
-    assert body["action"] == "answer" and body["article_id"] == help_articles[0].pk
+    assert body["action"] == "answer" and body["article_id"] == help_articles[1].pk
     assert 0.6 <= body["confidence"] <= 1 and body["reason"] == "confident"
     assert body["candidates"][0] == {
-        "article_id": help_articles[0].pk,
+        "article_id": help_articles[1].pk,
         "title": "Annuler ma commande",
         "score": pytest.approx(body["confidence"]),
     }
     # The bot answers with public articles only.
-    assert help_articles[2].pk not in [c["article_id"] for c in body["candidates"]]
+    assert help_articles[-1].pk not in [c["article_id"] for c in body["candidates"]]
 
 
 def test_vague_questions_clarify_and_persons_hand_over(as_agent, help_articles):

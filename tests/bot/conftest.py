@@ -12,6 +12,8 @@ ARTICLES = [
      ["Où est ma commande ?", "suivi de colis", "mon colis n'est pas arrivé"]),
     ("Annuler ma commande", "Une commande s'annule depuis votre compte tant qu'elle "
      "n'est pas expédiée.", ["annuler une commande", "je veux annuler ma commande"]),
+    ("Modifier ma commande", "Changez l'adresse ou le contenu d'une commande avant son "
+     "expédition.", ["modifier une commande", "changer ma commande"]),
     ("Retourner un article", "Vous avez 30 jours pour retourner un article et être "
      "remboursé.", ["retour produit", "me faire rembourser"]),
     ("Changer mon mot de passe", "Cliquez sur « mot de passe oublié » sur la page de "

@@ -24,6 +24,7 @@ class BM25:
     postings: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     lengths: list[int] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     average_length: float = 1.0
 
     def add(self, terms: Sequence[str]) -> int:
@@ -35,25 +36,28 @@ class BM25:
         return unit
 
     def finish(self) -> None:
-        """Compute idf and the average length once every unit is in."""
+        """Compute idf, then each posting's whole BM25 contribution, once every
+        unit is in: a query only adds numbers up."""
         units = max(len(self.lengths), 1)
         self.average_length = max(sum(self.lengths) / units, 1.0)
-        # The "+1" form of idf stays positive for terms in most units.
-        self.idf = {
-            term: math.log(1 + (units - len(hits) + 0.5) / (len(hits) + 0.5))
-            for term, hits in self.postings.items()
-        }
+        norms = [
+            self.k1 * (1 - self.b + self.b * length / self.average_length)
+            for length in self.lengths
+        ]
+        for term, hits in self.postings.items():
+            # The "+1" form of idf stays positive for terms in most units.
+            idf = math.log(1 + (units - len(hits) + 0.5) / (len(hits) + 0.5))
+            self.idf[term] = idf
+            self.weights[term] = [
+                (unit, idf * count * (self.k1 + 1) / (count + norms[unit])) for unit, count in hits
+            ]
 
     def scores(self, terms: Iterable[str]) -> dict[int, float]:
         """BM25 score of every unit sharing at least one term with the query."""
         result: dict[int, float] = defaultdict(float)
         for term in set(terms):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for unit, count in self.postings[term]:
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[unit] / self.average_length)
-                result[unit] += idf * count * (self.k1 + 1) / (count + norm)
+            for unit, weight in self.weights.get(term, ()):
+                result[unit] += weight
         return result
 
 
@@ -115,9 +119,23 @@ class FieldedBM25:
                 result[document] += self.weights[name] * score
         return result
 
+    def perfect_score(self, terms: Sequence[str]) -> float:
+        """What a question variant identical to the query would score: the scale
+        on which a match is good or poor, whatever the size of the collection."""
+        unique = set(terms)
+        fields = [self.fields[name] for name in ("questions", "title") if name in self.fields]
+        bm25 = next((field for field in fields if field.lengths), BM25())
+        norm = bm25.k1 * (1 - bm25.b + bm25.b * len(unique) / bm25.average_length)
+        return sum(self.idf(term) for term in unique) * (bm25.k1 + 1) / (1 + norm)
+
     def matched_terms(self, document_terms: set[str], terms: Sequence[str]) -> float:
         """Share of the query's idf mass that a document's terms cover."""
-        total = sum(self.idf(term) for term in set(terms))
+        return self.coverage(document_terms, {term: self.idf(term) for term in set(terms)})
+
+    @staticmethod
+    def coverage(document_terms: set[str], idf: dict[str, float]) -> float:
+        """``matched_terms`` with the query terms' idf worked out beforehand."""
+        total = sum(idf.values())
         if not total:
             return 0.0
-        return sum(self.idf(term) for term in set(terms) if term in document_terms) / total
+        return sum(weight for term, weight in idf.items() if term in document_terms) / total

@@ -15,9 +15,10 @@ from relais.knowledge.retrieval.documents import Candidate, Document
 from relais.knowledge.retrieval.spelling import SpellingCorrector
 from relais.knowledge.retrieval.text import language_of, tokenize
 
-# BM25 scores become probabilities through a softmax at this temperature (in
-# BM25 points): two articles a point apart share the query about 65/35.
-TEMPERATURE = 1.5
+# BM25 scores become probabilities through a softmax, on the scale of the
+# score a perfect match would get: two articles a tenth of that apart share
+# the query about 66/34.
+TEMPERATURE = 0.15
 # Weight of the learned scorer against the lexical probability when fused.
 LEARNED_WEIGHT = 0.85
 
@@ -64,13 +65,15 @@ class LanguageIndex:
         scores = self.lexical.scores(terms)
         if not scores:
             return {}
+        scale = TEMPERATURE * self.lexical.perfect_score(terms)
         top = max(scores.values())
-        weights = {doc: math.exp((score - top) / TEMPERATURE) for doc, score in scores.items()}
+        weights = {doc: math.exp((score - top) / scale) for doc, score in scores.items()}
         # Documents that match nothing still share the softmax's mass (at score 0).
-        unmatched = (len(self.documents) - len(scores)) * math.exp(-top / TEMPERATURE)
+        unmatched = (len(self.documents) - len(scores)) * math.exp(-top / scale)
         total = sum(weights.values()) + unmatched
+        idf = {term: self.lexical.idf(term) for term in set(terms)}
         return {
-            doc: weight / total * self.lexical.matched_terms(self.terms[doc], terms)
+            doc: weight / total * self.lexical.coverage(self.terms[doc], idf)
             for doc, weight in weights.items()
         }
 

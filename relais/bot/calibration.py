@@ -1,0 +1,208 @@
+"""Thresholds calibrated per knowledge base, from the knowledge base itself.
+
+Question variants are held out, an index is built on the rest, and the
+held-out questions are asked of it: questions whose right article is known.
+A small knowledge base is cut into folds so that every variant is asked once;
+a large one holds out one share.
+
+Out-of-scope questions are what a threshold must also refuse, and a knowledge
+base rarely comes with examples. Each held-out question gives one for free:
+its scores with its own article taken out (renormalised over the others) are
+those of a question about a subject the knowledge base lacks, close to its
+domain, the hard kind. Known out-of-scope questions (an "unanswered" log) may
+be added. Together they weigh as ``out_of_scope_share`` of the traffic, and
+the known ones must moreover be refused (handed over or clarified) at least
+``refusal`` of the time.
+
+The answer threshold is the lowest confidence at which the answered share
+stays precise enough, judged by the lower Wilson bound, so that a few hundred
+lucky questions do not pass for 97%. The clarify threshold is the lowest score
+at which an offered article is still right often enough to be worth a click.
+"""
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from relais.bot.decision import Thresholds
+from relais.knowledge.retrieval import Document, Index, build_index
+
+PRECISION = 0.97
+PLAUSIBLE = 0.25  # an article offered in a clarifying question is right this often
+OUT_OF_SCOPE_SHARE = 0.15
+REFUSAL = 0.9  # share of the known out-of-scope questions that must not be answered
+HELD_OUT = 0.2  # share held out of a large knowledge base, in one fold
+LARGE = 5_000  # variants from which one fold is enough
+FOLDS = 5
+Z = 1.0  # one standard error: strict on a few dozen questions, close to the rate on thousands
+SEARCHED = 5  # candidates looked at per question
+
+
+@dataclass(frozen=True)
+class Calibration:
+    thresholds: Thresholds
+    held_out: int  # in-scope questions asked
+    precision: float  # of what the thresholds answer, in-scope questions only
+    coverage: float  # share of in-scope questions answered right
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question: its candidates' scores, best first, which are right, its weight."""
+
+    scores: list[float]
+    right: list[bool]
+    weight: float = 1.0
+
+
+def wilson_lower_bound(successes: float, total: float, z: float = Z) -> float:
+    if total <= 0:
+        return 0.0
+    p = successes / total
+    centre = p + z * z / (2 * total)
+    spread = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    return (centre - spread) / (1 + z * z / total)
+
+
+def folds(documents: Sequence[Document], seed: int) -> list[tuple[list[Document], list]]:
+    """(kept documents, held-out (question, document id)) for each fold.
+
+    An article keeps at least one variant in every fold; one with a single
+    variant lends none.
+    """
+    rng = random.Random(seed)
+    shuffled = []
+    for document in documents:
+        questions = list(document.questions)
+        rng.shuffle(questions)
+        shuffled.append((document, questions))
+    total = sum(len(questions) for _, questions in shuffled)
+    count = 1 if total >= LARGE else FOLDS
+    share = HELD_OUT
+    result = []
+    for fold in range(count):
+        kept, held = [], []
+        for document, questions in shuffled:
+            out = _held_out(len(questions), fold, count, share)
+            held.extend((q, document.id) for i, q in enumerate(questions) if i in out)
+            rest = [q for i, q in enumerate(questions) if i not in out]
+            kept.append(replace(document, questions=rest))
+        if held:
+            result.append((kept, held))
+    return result
+
+
+def _held_out(size: int, fold: int, count: int, share: float) -> set[int]:
+    """Positions of the variants held out in one fold (never all of them)."""
+    if size < 2:
+        return set()
+    if count == 1:
+        return set(range(min(size - 1, math.ceil(share * size))))
+    return {i for i in range(size) if i % count == fold}
+
+
+def ask(index: Index, questions: Sequence[tuple[str, object]], locale: str) -> list[Asked]:
+    asked = []
+    for question, expected in questions:
+        found = index.search(question, locale=locale, limit=SEARCHED, visibility=("public",))
+        asked.append(Asked([c.score for c in found], [c.document_id == expected for c in found]))
+    return asked
+
+
+def without_right_article(asked: Asked) -> Asked | None:
+    """The question as if its article were missing: the others' scores, renormalised."""
+    right = sum(s for s, r in zip(asked.scores, asked.right, strict=True) if r)
+    others = [s for s, r in zip(asked.scores, asked.right, strict=True) if not r]
+    if not others or right >= 1:
+        return None
+    return Asked([s / (1 - right) for s in others], [False] * len(others))
+
+
+def answer_threshold(asked: Sequence[Asked], precision: float) -> float:
+    """The lowest top score whose answered share keeps the Wilson bound >= precision."""
+    tops = sorted(((a.scores[0], a.right[0], a.weight) for a in asked if a.scores), reverse=True)
+    best, right, answered = 1.0, 0.0, 0.0
+    for position, (score, correct, weight) in enumerate(tops):
+        right += weight * correct
+        answered += weight
+        tied = position + 1 < len(tops) and tops[position + 1][0] == score
+        # Equal scores are answered together: judge the threshold after the last.
+        if not tied and wilson_lower_bound(right, answered) >= precision:
+            best = score
+    return best
+
+
+def refusal_threshold(outside: Sequence[Asked], refusal: float) -> float:
+    """The least answer threshold that leaves ``refusal`` of these out-of-scope
+    questions unanswered (0 without any)."""
+    tops = sorted((a.scores[0] for a in outside if a.scores), reverse=True)
+    allowed = math.floor((1 - refusal) * len(outside))  # may be answered
+    if allowed >= len(tops):
+        return 0.0
+    return min(math.nextafter(tops[allowed], 2.0), 1.0)
+
+
+def clarify_threshold(asked: Sequence[Asked], answer: float, plausible: float) -> float:
+    """The lowest score at which articles offered below ``answer`` are right
+    ``plausible`` of the time (weighted)."""
+    offered = sorted(
+        (
+            (score, correct, a.weight)
+            for a in asked
+            for score, correct in zip(a.scores[:3], a.right[:3], strict=True)
+            if score < answer
+        ),
+        reverse=True,
+    )
+    best, right, total = answer, 0.0, 0.0
+    for position, (score, correct, weight) in enumerate(offered):
+        right += weight * correct
+        total += weight
+        tied = position + 1 < len(offered) and offered[position + 1][0] == score
+        if not tied and right / total >= plausible:
+            best = score
+    return min(best, answer)
+
+
+def calibrate(
+    documents: Sequence[Document],
+    *,
+    locale: str,
+    out_of_scope: Sequence[str] = (),
+    precision: float = PRECISION,
+    plausible: float = PLAUSIBLE,
+    out_of_scope_share: float = OUT_OF_SCOPE_SHARE,
+    refusal: float = REFUSAL,
+    seed: int = 0,
+    build: Callable[[list[Document]], Index] = build_index,
+) -> Calibration:
+    """Thresholds for ``decide`` on an index of these documents.
+
+    Builds one index per fold (one for a large knowledge base, five for a
+    small one); with no variant to hold out, returns the defaults.
+    """
+    in_scope: list[Asked] = []
+    outside: list[Asked] = []
+    for number, (kept, held) in enumerate(folds(documents, seed)):
+        index = build(kept)
+        in_scope += ask(index, held, locale)
+        if number == 0:
+            outside += ask(index, [(question, None) for question in out_of_scope], locale)
+    outside_known = list(outside)
+    if not in_scope:
+        return Calibration(Thresholds(), 0, 0.0, 0.0)
+    outside += [n for n in map(without_right_article, in_scope) if n is not None]
+    # The negatives together weigh as out_of_scope_share of all questions.
+    weight = out_of_scope_share / (1 - out_of_scope_share) * len(in_scope) / max(len(outside), 1)
+    asked = in_scope + [replace(a, weight=weight) for a in outside]
+    answer = max(answer_threshold(asked, precision), refusal_threshold(outside_known, refusal))
+    thresholds = Thresholds(answer=answer, clarify=clarify_threshold(asked, answer, plausible))
+    answered = [a for a in in_scope if a.scores and a.scores[0] >= answer]
+    right = sum(a.right[0] for a in answered)
+    return Calibration(
+        thresholds,
+        held_out=len(in_scope),
+        precision=right / len(answered) if answered else 1.0,
+        coverage=right / len(in_scope),
+    )

@@ -1,0 +1,117 @@
+import pytest
+
+from relais.bot.calibration import (
+    Asked,
+    answer_threshold,
+    calibrate,
+    clarify_threshold,
+    folds,
+    refusal_threshold,
+    wilson_lower_bound,
+    without_right_article,
+)
+from relais.bot.decision import Thresholds
+from relais.knowledge.retrieval import Document, build_index
+
+TOPICS = {
+    "suivi": ("Suivre ma commande", ["colis", "suivi", "expédition", "transporteur"]),
+    "remboursement": ("Remboursement", ["remboursement", "rembourser", "argent", "crédit"]),
+    "retour": ("Retourner un article", ["retour", "renvoyer", "étiquette", "rendre"]),
+    "facture": ("Obtenir une facture", ["facture", "justificatif", "TVA", "reçu fiscal"]),
+    "compte": ("Mot de passe oublié", ["mot de passe", "connexion", "identifiant", "compte"]),
+}
+
+
+def shop_documents() -> list[Document]:
+    documents = []
+    for slug, (title, words) in TOPICS.items():
+        questions = [f"question sur {a} et {b}" for a in words for b in words if a != b]
+        documents.append(Document(slug, "fr", title, " ".join(words), questions))
+    return documents
+
+
+def bm25_only(documents):
+    return build_index(documents, semantic=False)
+
+
+def test_every_variant_of_a_small_knowledge_base_is_held_out_once():
+    documents = shop_documents()
+    held = [pair for _, out in folds(documents, seed=1) for pair in out]
+    every = [(q, d.id) for d in documents for q in d.questions]
+    assert sorted(held) == sorted(every)
+
+
+def test_a_fold_never_takes_all_the_variants_of_an_article():
+    documents = [*shop_documents(), Document("seul", "fr", "Seul", "", ["une seule question"])]
+    for kept, _ in folds(documents, seed=1):
+        assert all(document.questions for document in kept)
+
+
+def test_calibrated_thresholds_keep_the_held_out_precision():
+    calibration = calibrate(shop_documents(), locale="fr", build=bm25_only)
+    thresholds = calibration.thresholds
+    assert 0 <= thresholds.clarify <= thresholds.answer <= 1
+    assert calibration.held_out == sum(len(d.questions) for d in shop_documents())
+    assert calibration.precision >= 0.97
+    assert calibration.coverage > 0.5
+
+
+def test_the_answer_threshold_is_the_lowest_that_keeps_precision():
+    right = [Asked([0.9 - i / 1000], [True]) for i in range(300)]
+    wrong = [Asked([0.3], [False]) for _ in range(50)]
+    assert answer_threshold(right + wrong, 0.97) == pytest.approx(0.9 - 299 / 1000)
+
+
+def test_no_threshold_reaches_precision_on_noise():
+    noisy = [Asked([0.5], [i % 2 == 0]) for i in range(200)]
+    assert answer_threshold(noisy, 0.97) == 1.0
+
+
+def test_the_wilson_bound_is_strict_on_few_questions():
+    assert wilson_lower_bound(20, 20) < 0.97 < wilson_lower_bound(60, 60)
+    assert wilson_lower_bound(990, 1000) > 0.97
+    assert wilson_lower_bound(0, 0) == 0.0
+
+
+def test_out_of_scope_questions_raise_the_answer_threshold():
+    right = [Asked([0.6 + i / 1000], [True]) for i in range(300)]
+    confident_strangers = [Asked([0.65], [False]) for _ in range(30)]
+    assert answer_threshold(right + confident_strangers, 0.97) > 0.65
+
+
+def test_the_clarify_threshold_stays_below_the_answer_threshold():
+    asked = [Asked([0.5, 0.3, 0.1], [False, True, False]) for _ in range(10)]
+    threshold = clarify_threshold(asked, answer=0.4, plausible=0.25)
+    assert threshold <= 0.4
+    assert threshold == pytest.approx(0.1)
+
+
+def test_a_question_without_its_article_is_renormalised_over_the_others():
+    stranger = without_right_article(Asked([0.8, 0.1, 0.05], [True, False, False]))
+    assert stranger.scores == pytest.approx([0.5, 0.25])
+    assert stranger.right == [False, False]
+    assert without_right_article(Asked([1.0], [True])) is None
+
+
+def test_a_knowledge_base_without_variants_keeps_the_default_thresholds():
+    documents = [Document("a", "fr", "Titre", "Corps"), Document("b", "fr", "Autre", "Texte")]
+    calibration = calibrate(documents, locale="fr", build=bm25_only)
+    assert calibration.thresholds == Thresholds()
+    assert calibration.held_out == 0
+
+
+def test_known_out_of_scope_questions_are_refused_as_often_as_asked():
+    strangers = [Asked([i / 100], [False]) for i in range(100)]
+    threshold = refusal_threshold(strangers, 0.9)
+    assert sum(a.scores[0] < threshold for a in strangers) >= 90
+    assert refusal_threshold([], 0.9) == 0.0
+
+
+def test_calibrate_refuses_the_known_out_of_scope_questions():
+    outside = ["question sur colis et argent", "question sur facture et connexion"] * 5
+    calibration = calibrate(shop_documents(), locale="fr", out_of_scope=outside, build=bm25_only)
+    index = bm25_only(shop_documents())
+    answered = [
+        index.search(q, locale="fr")[0].score >= calibration.thresholds.answer for q in outside
+    ]
+    assert sum(answered) <= 1

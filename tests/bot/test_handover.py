@@ -1,0 +1,40 @@
+import pytest
+
+from relais.bot.handover import asks_for_a_person
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Je veux parler à un conseiller",
+        "je voudrais parler a quelqu'un",
+        "Passez-moi un humain !",
+        "un conseiller svp",
+        "CONSEILLER",
+        "je ne veux pas parler à un robot",
+        "est-ce que je peux avoir un vrai humain",
+        "mettez-moi en relation avec le service client, joindre un opérateur",
+        "I want to speak to an agent",
+        "talk to a human please",
+        "agent",
+        "Is there a real person I can chat with?",
+    ],
+)
+def test_requests_for_a_person_in_french_and_english(message):
+    assert asks_for_a_person(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Mon colis n'est pas arrivé",
+        "Mon conseiller m'a dit que le remboursement était fait",
+        "I need to update my personal details",
+        "Can an agent top up my card?",
+        "le robot aspirateur ne marche pas",
+        "where is my card",
+        "mettre à jour mon adresse",
+    ],
+)
+def test_ordinary_questions_are_not_requests_for_a_person(message):
+    assert not asks_for_a_person(message)
