@@ -217,6 +217,17 @@ RELAIS_MAX_MESSAGE_LENGTH = 20_000
 # Where the help center's "Contact us" leads; empty: the contact form of the
 # first active e-mail inbox.
 RELAIS_HELP_CONTACT_URL = os.environ.get("RELAIS_HELP_CONTACT_URL", "")
+# Where customers reach this Relais (https://support.example.com): links the
+# bot sends to help-center articles are absolute with it, paths without.
+RELAIS_PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "").rstrip("/")
+# The bot's optional generative answers through an OpenAI-compatible endpoint
+# (POST <base>/chat/completions, e.g. https://api.openai.com/v1): off unless a
+# base URL and a model are set. Only the retrieved articles and the question
+# are sent; an answer that cites none of them is not used.
+RELAIS_LLM_BASE_URL = os.environ.get("RELAIS_LLM_BASE_URL", "").rstrip("/")
+RELAIS_LLM_MODEL = os.environ.get("RELAIS_LLM_MODEL", "")
+RELAIS_LLM_API_KEY = os.environ.get("RELAIS_LLM_API_KEY", "")
+RELAIS_LLM_TIMEOUT = float(os.environ.get("RELAIS_LLM_TIMEOUT", "10"))
 # E-mail: the largest mail accepted (SMTP SIZE), the largest attachment kept,
 # and where mails that could not be stored wait for `relais importmail`.
 RELAIS_EMAIL_MAX_BYTES = int(os.environ.get("RELAIS_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))

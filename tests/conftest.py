@@ -18,11 +18,14 @@ def fresh_routing_config():
 def fresh_knowledge_index():
     """The search index is cached per process and keyed on the articles' count
     and latest update, which a rolled-back test can repeat."""
+    from relais.bot.thresholds import forget_thresholds
     from relais.knowledge.index import forget_indexes
 
     forget_indexes()
+    forget_thresholds()
     yield
     forget_indexes()
+    forget_thresholds()
 
 
 @pytest.fixture

@@ -2,7 +2,15 @@
 
 from ninja import NinjaAPI
 
-from relais.api import articles, channel_api, contacts, conversations, inboxes, saved_replies
+from relais.api import (
+    articles,
+    bot,
+    channel_api,
+    contacts,
+    conversations,
+    inboxes,
+    saved_replies,
+)
 from relais.api.auth import ApiTokenAuth
 from relais.api.errors import install_error_handlers, not_found_router
 
@@ -22,4 +30,5 @@ api.add_router("", inboxes.router)
 api.add_router("", saved_replies.router)
 api.add_router("", channel_api.router)
 api.add_router("", articles.router)
+api.add_router("", bot.router)
 api.add_router("", not_found_router)  # last: it matches any path

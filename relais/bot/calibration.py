@@ -10,7 +10,9 @@ base rarely comes with examples. Each held-out question gives one for free:
 its scores with its own article taken out (renormalised over the others) are
 those of a question about a subject the knowledge base lacks, close to its
 domain, the hard kind. Known out-of-scope questions (an "unanswered" log) may
-be added. Together they weigh as ``out_of_scope_share`` of the traffic.
+be added. Together they weigh as ``out_of_scope_share`` of the traffic, and
+the known ones must moreover be refused (handed over or clarified) at least
+``refusal`` of the time.
 
 The answer threshold is the lowest confidence at which the answered share
 stays precise enough, judged by the lower Wilson bound, so that a few hundred
@@ -29,6 +31,7 @@ from relais.knowledge.retrieval import Document, Index, build_index
 PRECISION = 0.97
 PLAUSIBLE = 0.25  # an article offered in a clarifying question is right this often
 OUT_OF_SCOPE_SHARE = 0.15
+REFUSAL = 0.9  # share of the known out-of-scope questions that must not be answered
 HELD_OUT = 0.2  # share held out of a large knowledge base, in one fold
 LARGE = 5_000  # variants from which one fold is enough
 FOLDS = 5
@@ -130,6 +133,16 @@ def answer_threshold(asked: Sequence[Asked], precision: float) -> float:
     return best
 
 
+def refusal_threshold(outside: Sequence[Asked], refusal: float) -> float:
+    """The least answer threshold that leaves ``refusal`` of these out-of-scope
+    questions unanswered (0 without any)."""
+    tops = sorted((a.scores[0] for a in outside if a.scores), reverse=True)
+    allowed = math.floor((1 - refusal) * len(outside))  # may be answered
+    if allowed >= len(tops):
+        return 0.0
+    return min(math.nextafter(tops[allowed], 2.0), 1.0)
+
+
 def clarify_threshold(asked: Sequence[Asked], answer: float, plausible: float) -> float:
     """The lowest score at which articles offered below ``answer`` are right
     ``plausible`` of the time (weighted)."""
@@ -160,6 +173,7 @@ def calibrate(
     precision: float = PRECISION,
     plausible: float = PLAUSIBLE,
     out_of_scope_share: float = OUT_OF_SCOPE_SHARE,
+    refusal: float = REFUSAL,
     seed: int = 0,
     build: Callable[[list[Document]], Index] = build_index,
 ) -> Calibration:
@@ -175,13 +189,14 @@ def calibrate(
         in_scope += ask(index, held, locale)
         if number == 0:
             outside += ask(index, [(question, None) for question in out_of_scope], locale)
+    outside_known = list(outside)
     if not in_scope:
         return Calibration(Thresholds(), 0, 0.0, 0.0)
     outside += [n for n in map(without_right_article, in_scope) if n is not None]
     # The negatives together weigh as out_of_scope_share of all questions.
     weight = out_of_scope_share / (1 - out_of_scope_share) * len(in_scope) / max(len(outside), 1)
     asked = in_scope + [replace(a, weight=weight) for a in outside]
-    answer = answer_threshold(asked, precision)
+    answer = max(answer_threshold(asked, precision), refusal_threshold(outside_known, refusal))
     thresholds = Thresholds(answer=answer, clarify=clarify_threshold(asked, answer, plausible))
     answered = [a for a in in_scope if a.scores and a.scores[0] >= answer]
     right = sum(a.right[0] for a in answered)

@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from relais import __version__
+from relais.bot.config import BotConfig
 from relais.connectors.base import (
     Connector,
     ConnectorError,
@@ -66,6 +67,7 @@ RETRYABLE_CLIENT_STATUSES = {408, 425, 429}
 class ApiChannelConfig(InboxConfig):
     # Where agent replies are POSTed; without it, replies cannot be delivered.
     webhook_url: HttpUrl | None = None
+    bot: BotConfig = BotConfig()
 
 
 class InvalidSignature(ConnectorError):
@@ -213,6 +215,7 @@ class ApiChannelConnector(Connector):
     label = _("API (mobile and custom apps)")
     channel_class = "messaging"
     config_model = ApiChannelConfig
+    supports_bot = True
 
     def public_urls(self, inbox: Inbox) -> dict[str, str]:
         # Not "webhook_url": that name is the config field for our outbound calls.

@@ -101,6 +101,11 @@ class Connector:
     channel_class: ClassVar[str] = "messaging"
     config_model: ClassVar[type[InboxConfig]] = InboxConfig
     supports_attachments: ClassVar[bool] = False  # can send files with a reply
+    # The self-care bot may hold this channel's conversations (its config has
+    # a `bot` section); with buttons, its choices are quick replies, else
+    # numbered lines in the text.
+    supports_bot: ClassVar[bool] = False
+    supports_quick_replies: ClassVar[bool] = False
 
     def validate_config(self, data: dict[str, Any]) -> dict[str, Any]:
         """Validate kind-specific fields; raises pydantic.ValidationError."""

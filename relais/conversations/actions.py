@@ -17,7 +17,7 @@ from relais.accounts.models import Agent
 from relais.connectors.base import InboundAttachment, InboundMessage
 from relais.conversations.attachments import store_attachments
 from relais.conversations.errors import InvalidInput
-from relais.conversations.inbound_store import store_inbound
+from relais.conversations.inbound_store import inbox_facts, store_inbound
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
@@ -34,6 +34,13 @@ from relais.core.events import record_event
 from relais.routing.config import forget_config
 
 log = logging.getLogger(__name__)
+
+
+def schedule_bot(message_id: int) -> None:
+    from relais.bot.tasks import bot_answer_task
+
+    bot_answer_task.enqueue(message_id)
+
 
 PREVIEW_LENGTH = 200
 
@@ -94,6 +101,11 @@ def _already_received(inbound: InboundMessage) -> Message | None:
 
 def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
     stored = store_inbound(inbound, body)
+    if inbox_facts(inbound.inbox_id)[2] and not inbound.automatic:
+        # The bot reads the message once it is committed, in a task: it may
+        # search, call a model, and answer without holding the write lock.
+        message_id = stored.message.pk
+        transaction.on_commit(lambda: schedule_bot(message_id))
     if inbound.attachments:
         store_attachments(stored.message, inbound.attachments)
     publish_message(stored.message)
@@ -147,6 +159,7 @@ def reply(
         conversation.unread_count = 0
         conversation.last_message_at = now
         conversation.last_message_preview = body[:PREVIEW_LENGTH]
+        release_from_bot(conversation, agent)
         if conversation.assignee_id is None:
             conversation.assignee = agent
             record_event(
@@ -170,6 +183,17 @@ def reply(
         publish_conversation(conversation)
         transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
+
+
+def release_from_bot(conversation: Conversation, agent: Agent | None) -> bool:
+    """An agent takes over a conversation the bot holds (replying to it or
+    assigning it): the bot stops answering. Call on the locked row, inside the
+    transaction; the caller saves. True when the bot held it."""
+    if conversation.bot_held_since is None:
+        return False
+    conversation.bot_held_since = None
+    record_event("bot.taken_over", conversation=conversation, actor=agent)
+    return True
 
 
 def _without_response_keys(keys: list[str]) -> list[str]:
@@ -220,7 +244,10 @@ def assign_conversation(
         conversation.assignee = agent
         if team is not None:
             conversation.team = team
-        conversation.save(update_fields=["assignee", "team", "updated_at"])
+        fields = ["assignee", "team", "updated_at"]
+        if agent is not None and release_from_bot(conversation, by):
+            fields.append("bot_held_since")
+        conversation.save(update_fields=fields)
         record_event(
             "conversation.assigned",
             conversation=conversation,

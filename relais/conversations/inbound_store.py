@@ -15,6 +15,7 @@ statement, and the statements run on the driver's cursor (core.sql.hot_cursor).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -24,6 +25,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.text import slugify
 
+from relais.bot.config import bot_config
 from relais.connectors.base import InboundMessage
 from relais.connectors.models import Inbox
 from relais.connectors.registry import get_connector
@@ -52,6 +54,16 @@ from relais.routing.arrival import Arrival, next_due, route_arrival
 PREVIEW_LENGTH = Conversation._meta.get_field("last_message_preview").max_length
 
 
+# "Nobody waits for an answer yet, and the bot does not hold it": a customer
+# message then starts the agents' response clock. While the bot holds the
+# conversation the clock stays stopped (the bot hands over with the deadline
+# counted from the first message, bot/actions.py).
+NOT_WAITING = (
+    f"({{t}}{column(Conversation, 'waiting_since')} IS NULL "
+    f"AND {{t}}{column(Conversation, 'bot_held_since')} IS NULL)"
+)
+
+
 def _find_conversation_sql(*, pointed: bool) -> str:
     """The contact's conversations on the inbox: the one the provider points at,
     or the latest unresolved one. Selects (id, channel, status, not waiting,
@@ -60,7 +72,7 @@ def _find_conversation_sql(*, pointed: bool) -> str:
     where = f"{c('inbox')} = %s AND {c('contact')} = %s AND "
     where += f"{c('id')} = %s" if pointed else f"{c('status')} <> %s ORDER BY {c('id')} DESC"
     return (
-        f"SELECT {c('id')}, {c('channel')}, {c('status')}, {c('waiting_since')} IS NULL, "  # noqa: S608 (names from _meta)
+        f"SELECT {c('id')}, {c('channel')}, {c('status')}, {NOT_WAITING.format(t='')}, "  # noqa: S608 (names from _meta)
         f"{c('sla_policy')} FROM {table(Conversation)} WHERE {where} LIMIT 1"
     )
 
@@ -194,7 +206,7 @@ def _find_sender_and_conversation_sql(count: int) -> str:
     )
     return (
         f"SELECT {KNOWN_IDENTITY_COLUMNS}, "  # noqa: S608 (names from _meta)
-        f"{v('id')}, {v('channel')}, {v('status')}, {v('waiting_since')} IS NULL, "
+        f"{v('id')}, {v('channel')}, {v('status')}, {NOT_WAITING.format(t='v.')}, "
         f"{v('sla_policy')} FROM {table(Identity)} i "
         f"JOIN {table(Contact)} c ON {KNOWN_IDENTITY_JOIN} "
         f"LEFT JOIN {table(Conversation)} v ON {v('id')} = ({latest_unresolved}) "
@@ -230,7 +242,7 @@ def _current_conversation(
 def _open_conversation(
     cursor, inbound: InboundMessage, body: str, contact: Contact, now: datetime
 ) -> tuple[Conversation, Arrival]:
-    kind, channel_class = inbox_facts(inbound.inbox_id)
+    kind, channel_class, with_bot = inbox_facts(inbound.inbox_id)
     subject = inbound.subject or body.split("\n", 1)[0][:80]
     arrival = route_arrival(
         cursor,
@@ -255,9 +267,11 @@ def _open_conversation(
         "first_response_at": None,
         "resolution_due_at": arrival.resolution_due,
         "sla_escalations": [],
-        "waiting_since": now,
-        "due_at": arrival.response_due,
+        # The bot takes it first: nobody waits for an agent meanwhile.
+        "waiting_since": None if with_bot else now,
+        "due_at": None if with_bot else arrival.response_due,
         "snoozed_until": None,
+        "bot_held_since": now if with_bot else None,
         "last_message_at": now,
         "last_message_preview": body[:PREVIEW_LENGTH],
         "unread_count": 1,
@@ -376,18 +390,26 @@ def _append_events(
     cursor.execute(INSERT_EVENTS[len(events)], params)
 
 
-# Inbox id -> (kind, channel class). An inbox's kind never changes; an id is
-# forgotten whenever a row with it is saved or deleted, since ids can come back
-# (after a rolled-back transaction, as in tests).
-_inbox_facts: dict[int, tuple[str, str]] = {}
+# Inbox id -> (kind, channel class, bot enabled). An id is forgotten whenever
+# a row with it is saved or deleted (ids can come back after a rolled-back
+# transaction, as in tests); another process sees a bot switched on or off
+# at its next save signal or restart, hence the short lifetime below.
+_inbox_facts: dict[int, tuple[float, tuple[str, str, bool]]] = {}
+FACTS_SECONDS = 5.0
 
 
-def inbox_facts(inbox_id: int) -> tuple[str, str]:
-    """(kind, channel class) of the inbox; raises Inbox.DoesNotExist."""
-    facts = _inbox_facts.get(inbox_id)
-    if facts is None:
-        kind = Inbox.objects.values_list("kind", flat=True).get(pk=inbox_id)
-        facts = _inbox_facts[inbox_id] = (kind, get_connector(kind).channel_class)
+def inbox_facts(inbox_id: int) -> tuple[str, str, bool]:
+    """(kind, channel class, whether the bot takes new conversations) of the
+    inbox; raises Inbox.DoesNotExist."""
+    cached = _inbox_facts.get(inbox_id)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < FACTS_SECONDS:
+        return cached[1]
+    kind, config = Inbox.objects.values_list("kind", "config").get(pk=inbox_id)
+    connector = get_connector(kind)
+    with_bot = connector.supports_bot and bot_config(config or {}).enabled
+    facts = (kind, connector.channel_class, with_bot)
+    _inbox_facts[inbox_id] = (now, facts)
     return facts
 
 

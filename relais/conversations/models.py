@@ -80,6 +80,10 @@ class Conversation(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     snoozed_until = models.DateTimeField(null=True, blank=True)
+    # Set while the self-care bot holds the conversation (nobody waits for an
+    # agent then: waiting_since is empty): when the customer's first message
+    # to the bot came, from which the SLA counts once the bot hands over.
+    bot_held_since = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_message_preview = models.CharField(max_length=200, blank=True)
     unread_count = models.PositiveIntegerField(default=0)
@@ -100,6 +104,12 @@ class Conversation(models.Model):
             # Threading a message, and a contact's other conversations (a contact
             # has few: they are sorted by recency without an index).
             models.Index(fields=["contact", "inbox"], name="conv_thread"),
+            # "With the bot" (supervisors): only the few held rows are indexed.
+            models.Index(
+                fields=["inbox", "bot_held_since"],
+                condition=Q(bot_held_since__isnull=False),
+                name="conv_bot_held",
+            ),
         ]
 
     def __str__(self) -> str:

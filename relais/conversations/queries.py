@@ -10,7 +10,7 @@ from relais.accounts.access import visible_conversations, visible_inbox_ids
 from relais.accounts.models import Agent, Team
 from relais.conversations.models import Conversation, Message, Status
 
-VIEWS = ("mine", "unassigned", "teams", "all")
+VIEWS = ("mine", "unassigned", "teams", "all", "bot")
 
 # Most urgent first: highest priority, earliest due answer, then newest.
 URGENCY_ORDER = (F("priority").desc(), F("due_at").asc(nulls_last=True), F("id").desc())
@@ -32,7 +32,10 @@ def filter_conversations(agent: Agent, flt: ConversationFilter) -> QuerySet[Conv
     if flt.view == "mine":
         conversations = conversations.filter(assignee=agent)
     elif flt.view == "unassigned":
-        conversations = conversations.filter(assignee__isnull=True)
+        # The bot's conversations are not offered to agents (the "bot" view shows them).
+        conversations = conversations.filter(assignee__isnull=True, bot_held_since__isnull=True)
+    elif flt.view == "bot":
+        conversations = conversations.filter(bot_held_since__isnull=False)
     elif flt.view == "teams" and visible_inbox_ids(agent) is None:
         # Supervisors see all inboxes; "my teams" narrows to the ones their teams serve.
         team_inboxes = Team.inboxes.through.objects.filter(team__members=agent)

@@ -7,7 +7,7 @@ from relais.core.realtime import broadcast_on_commit, conversation_group, inbox_
 def message_payload(message: Message) -> dict:
     """The public shape of a message, as the widget and API clients see it."""
     author = message.author
-    return {
+    payload = {
         "id": message.pk,
         "direction": message.direction,
         "kind": message.kind,
@@ -16,6 +16,15 @@ def message_payload(message: Message) -> dict:
         "author": (author.name or author.email.split("@")[0]) if author else "",
         "created_at": message.created_at.isoformat(),
     }
+    bot = (message.metadata or {}).get("bot") if message.author_id is None else None
+    if isinstance(bot, dict):
+        # The self-care bot's message: its name, its buttons, its article link.
+        payload["author"] = str(bot.get("name") or "")
+        payload["bot"] = True
+        payload["quick_replies"] = bot.get("choices") or []
+        if isinstance(bot.get("article"), dict):
+            payload["article_url"] = str(bot["article"].get("url") or "")
+    return payload
 
 
 def publish_message(message: Message, name: str = "message.created") -> None:

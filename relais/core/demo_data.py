@@ -25,7 +25,7 @@ from django.utils import timezone
 from relais.accounts.access import can_see_inbox
 from relais.accounts.actions import issue_api_token, set_presence
 from relais.accounts.models import Agent, ApiToken, Presence, Role, Team
-from relais.connectors.actions import create_inbox
+from relais.connectors.actions import create_inbox, update_inbox
 from relais.connectors.base import InboundMessage
 from relais.connectors.models import Inbox
 from relais.connectors.registry import CONNECTORS
@@ -50,6 +50,7 @@ from relais.core.demo_people import (
     DEMO_PASSWORD,
     EMAIL,
     INBOXES,
+    SELF_CARE,
     SERVICE,
     TEAM_CHANNELS,
     DemoContact,
@@ -224,6 +225,9 @@ class DemoSeeder:
         self._date_contacts()
         mark_segments()
         seed_community(self.agents, self.teams.get(SERVICE))
+        for kind, settings in SELF_CARE.items():
+            if kind in self.inboxes:
+                update_inbox(self.inboxes[kind], by=self.agents[ADMIN.key], settings=settings)
         with dated(self.now - timedelta(minutes=40)):
             for spec in AGENTS:
                 if spec.presence != Presence.OFFLINE:

@@ -52,6 +52,11 @@ AGENTS = (
 # Which inbox kinds each team serves: sales answers the shop's chat only, so
 # Sophie sees neither the mobile app's conversations nor the mail.
 # The e-mail team takes the written disputes the routing rules send it.
+# Switched on for the shop's chat once the stories are played (they tell of
+# the agents' day before it): the widget opens on the helpbox, and the bot
+# answers new chats first.
+SELF_CARE = {WEBCHAT: {"help_mode": True, "bot": {"enabled": True, "name": "Robin"}}}
+
 TEAM_CHANNELS = {SERVICE: (WEBCHAT, API, EMAIL), SALES: (WEBCHAT,), EMAIL_TEAM: (EMAIL,)}
 
 INBOXES = {

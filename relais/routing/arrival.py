@@ -85,6 +85,12 @@ def next_due(policy_id: int | None, channel_class: str, waiting_since: datetime)
     return next_response_due(policy.targets, policy.calendar, waiting_since)
 
 
+def first_due(policy_id: int | None, channel_class: str, since: datetime) -> datetime:
+    """When the first answer is due to a customer who first wrote at `since`
+    (a conversation the bot hands over keeps the clock of its first message)."""
+    return _first_due(_policy(policy_id), channel_class, since)
+
+
 def _first_due(policy: Policy | None, channel_class: str, now: datetime) -> datetime:
     # A policy without a first-response target keeps the channel's default,
     # so every waiting conversation has a place in the queue.

@@ -23,6 +23,7 @@ VIEW_LABELS = {
     "unassigned": _("Unassigned"),
     "teams": _("My teams"),
     "all": _("All"),
+    "bot": _("With the bot"),
 }
 
 

@@ -44,6 +44,7 @@ class MessageDisplay:
     original: AttachmentLink | None = None
     refused: list[RefusedFile] = field(default_factory=list)
     badges: list[str] = field(default_factory=list)
+    bot: str = ""  # the bot's name on its messages and handover notes
 
 
 def is_inline_image(content_type: str) -> bool:
@@ -61,6 +62,9 @@ def message_display(message: Message) -> MessageDisplay:
     email = metadata.get("email") or {}
     attachments = list(message.attachments.all())
     shown = MessageDisplay(badges=_badges(message, metadata, email))
+    bot = metadata.get("bot") if message.author_id is None else None
+    if isinstance(bot, dict):
+        shown.bot = str(bot.get("name") or "") or _("Bot")
     if message.direction == Direction.INBOUND and email:
         shown.headers = _headers(email)
         shown.subject = email.get("subject") or ""
@@ -109,6 +113,13 @@ def _badges(message: Message, metadata: dict, email: dict) -> list[str]:
         )
     if metadata.get("automatic") == "acknowledgement" and message.author_id is None:
         badges.append(_("Automatic acknowledgement"))
+    bot = metadata.get("bot") if message.author_id is None else None
+    if isinstance(bot, dict):
+        name = str(bot.get("name") or "")
+        if isinstance(bot.get("handover"), dict):
+            badges.append(_("Bot handover"))
+        else:
+            badges.append(_("Bot %(name)s") % {"name": name} if name else _("Bot"))
     return badges
 
 

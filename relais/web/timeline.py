@@ -209,7 +209,34 @@ def _escalated(names: _EventNames, actor: str, data: dict) -> str:
     return _("Escalated: supervisors alerted")
 
 
+def _bot_answered(names: _EventNames, actor: str, data: dict) -> str:
+    return _("The bot answered with an article (confidence %(confidence)s)") % {
+        "confidence": f"{float(data.get('confidence') or 0):.0%}"
+    }
+
+
+def _bot_handed_over(names: _EventNames, actor: str, data: dict) -> str:
+    from relais.bot.replies import reason_label
+
+    return _("The bot handed over to the agents: %(reason)s") % {
+        "reason": reason_label(str(data.get("reason") or ""))
+    }
+
+
+def _bot_feedback(names: _EventNames, actor: str, data: dict) -> str:
+    if data.get("value") == "yes":
+        return _("The customer said the bot's answer helped")
+    return _("The customer said the bot's answer did not help")
+
+
 _DESCRIBERS = {
+    "bot.answered": _bot_answered,
+    "bot.clarified": lambda names, actor, data: _("The bot asked which article was meant"),
+    "bot.handed_over": _bot_handed_over,
+    "bot.feedback": _bot_feedback,
+    "bot.taken_over": lambda names, actor, data: (
+        _("%(actor)s took over from the bot") % {"actor": actor}
+    ),
     "conversation.reopened": lambda names, actor, data: _(
         "Reopened by a new message from the customer"
     ),

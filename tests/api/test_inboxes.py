@@ -43,7 +43,11 @@ def test_admin_creates_an_api_inbox_and_sees_its_secret_once(as_admin, admin):
     assert data["inbound_url"] == (
         f"http://testserver/api/v1/channels/api/{inbox.public_key}/messages"
     )
-    assert inbox.config == {"webhook_url": "https://app.example/hook"}
+    assert inbox.config == {
+        "webhook_url": "https://app.example/hook",
+        # The self-care bot's settings, off by default (docs/bot.md).
+        "bot": {"enabled": False, "name": "Relais", "locale": "fr", "thresholds": None},
+    }
     event = Event.objects.get(kind="inbox.created")
     assert event.actor == admin and event.data["inbox_id"] == inbox.pk
     assert "secret" not in as_admin.get(f"/inboxes/{inbox.pk}").json()

@@ -6,6 +6,7 @@ from relais.bot.calibration import (
     calibrate,
     clarify_threshold,
     folds,
+    refusal_threshold,
     wilson_lower_bound,
     without_right_article,
 )
@@ -97,3 +98,20 @@ def test_a_knowledge_base_without_variants_keeps_the_default_thresholds():
     calibration = calibrate(documents, locale="fr", build=bm25_only)
     assert calibration.thresholds == Thresholds()
     assert calibration.held_out == 0
+
+
+def test_known_out_of_scope_questions_are_refused_as_often_as_asked():
+    strangers = [Asked([i / 100], [False]) for i in range(100)]
+    threshold = refusal_threshold(strangers, 0.9)
+    assert sum(a.scores[0] < threshold for a in strangers) >= 90
+    assert refusal_threshold([], 0.9) == 0.0
+
+
+def test_calibrate_refuses_the_known_out_of_scope_questions():
+    outside = ["question sur colis et argent", "question sur facture et connexion"] * 5
+    calibration = calibrate(shop_documents(), locale="fr", out_of_scope=outside, build=bm25_only)
+    index = bm25_only(shop_documents())
+    answered = [
+        index.search(q, locale="fr")[0].score >= calibration.thresholds.answer for q in outside
+    ]
+    assert sum(answered) <= 1

@@ -112,3 +112,15 @@ def test_learned_scorer_without_embeddings_ranks_and_fuses(monkeypatch):
     found = index.search("quand vais-je etre rembourse", locale="fr", visibility=("public",))
     assert found[0].document_id == "remboursement"
     assert sum(c.score for c in found) <= 1 + 1e-9
+
+
+def test_semantic_index_uses_the_packaged_model_loaded_once():
+    from relais.knowledge.retrieval import embeddings
+
+    if not embeddings.available():
+        pytest.skip("the 'semantic' extra is not installed")
+    index = build_index(SHOP, semantic=True)
+    assert index.semantic
+    assert embeddings.model() is embeddings.model()
+    found = index.search("mon paquet n'est jamais arrivé", locale="fr", visibility=("public",))
+    assert found[0].document_id == "suivi"

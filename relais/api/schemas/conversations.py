@@ -62,7 +62,7 @@ class ConversationPage(Schema):
 
 
 class ConversationQuery(PageQuery):
-    view: Literal["mine", "unassigned", "teams", "all"] = "all"
+    view: Literal["mine", "unassigned", "teams", "all", "bot"] = "all"
     status: Status | None = None
     channel: str | None = Field(None, max_length=32)
     inbox_id: int | None = None

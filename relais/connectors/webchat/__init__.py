@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from relais.bot.config import BotConfig
 from relais.connectors.base import Connector, InboxConfig, SendResult
 
 if TYPE_CHECKING:
@@ -31,6 +32,10 @@ class WebchatConfig(InboxConfig):
     # When set, only visitors with a valid identity HMAC may chat.
     require_identity: bool = False
     color: str = "#1f6feb"
+    # The helpbox: the widget opens on self-care (suggestions, search) and
+    # offers the chat after.
+    help_mode: bool = False
+    bot: BotConfig = BotConfig()
 
 
 class WebchatConnector(Connector):
@@ -38,6 +43,8 @@ class WebchatConnector(Connector):
     label = _("Web chat")
     channel_class = "chat"
     config_model = WebchatConfig
+    supports_bot = True
+    supports_quick_replies = True
 
     def send(self, message: Message) -> SendResult:
         return SendResult(provider_message_id=f"webchat-{message.pk}", status="sent")

@@ -21,6 +21,7 @@ from relais.connectors.webchat.visitors import Visitor
 from relais.contacts.models import Identity
 from relais.conversations.actions import ReceiveResult, receive_message
 from relais.conversations.errors import InvalidInput
+from relais.conversations.inbound_store import inbox_facts
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
@@ -65,7 +66,13 @@ def visitor_history(visitor: Visitor, limit: int = HISTORY_LENGTH) -> list[dict]
 
 
 def receive_visitor_message(
-    visitor: Visitor, body: str, client_id: str, *, email: str = ""
+    visitor: Visitor,
+    body: str,
+    client_id: str,
+    *,
+    email: str = "",
+    payload: str = "",
+    locale: str = "",
 ) -> ReceiveResult:
     """Store a visitor's message through the one pipeline.
 
@@ -73,6 +80,7 @@ def receive_visitor_message(
     messages after a reconnect. `email` is what an offline visitor typed in
     the leave-a-message form: it fills a blank Contact.email and is kept in the
     message metadata, but is never an identity (anyone can type any address).
+    `payload` is the quick reply the visitor clicked (the bot reads it).
     Raises VisitorInputError("empty" | "too_long" | "invalid_email")."""
     body = (body or "").strip()
     if not body:
@@ -81,6 +89,10 @@ def receive_visitor_message(
         raise VisitorInputError("too_long")
     email = email.strip().lower()
     metadata: dict = {"client_id": client_id}
+    if payload:
+        metadata["payload"] = payload[:64]
+    if locale in ("fr", "en"):
+        metadata["locale"] = locale  # the widget's language: the bot answers in it
     if email:
         try:
             validate_email(email)
@@ -98,6 +110,19 @@ def receive_visitor_message(
             metadata=metadata,
         )
     )
+
+
+def bot_replies_after(message: Message) -> list[dict]:
+    """The public messages of the conversation newer than `message`, on inboxes
+    with a bot: the bot may have answered a new conversation's first message
+    before the visitor's socket joined its group (tasks run at once without a
+    worker). One query, only there; [] elsewhere."""
+    if not inbox_facts(message.inbox_id)[2]:
+        return []
+    newer = Message.objects.filter(
+        conversation_id=message.conversation_id, kind=MessageKind.MESSAGE, pk__gt=message.pk
+    ).order_by("id")
+    return [message_payload(reply) for reply in newer]
 
 
 def mark_replies_read(visitor: Visitor, up_to_message_id: int) -> int:

@@ -25,6 +25,7 @@ from django.db import DatabaseError
 
 from relais.connectors.webchat.actions import (
     VisitorInputError,
+    bot_replies_after,
     mark_replies_read,
     receive_visitor_message,
     visitor_conversation_ids,
@@ -45,6 +46,8 @@ CLOSE_FORBIDDEN = 4403
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 # Room for the longest body plus the envelope, JSON escapes included.
 MAX_FRAME_CHARS = settings.RELAIS_MAX_MESSAGE_LENGTH * 2 + 4096
+# A quick reply's payload ("article:42", "yes"): what the bot's button meant.
+MAX_PAYLOAD_CHARS = 64
 TYPING_INTERVAL_SECONDS = 2.0
 FORWARDED_MESSAGE_EVENTS = {"message.created", "message.status"}
 
@@ -119,16 +122,21 @@ class VisitorConsumer(RealtimeConsumer):
             await self._error("unknown_type")
 
     async def _receive_message(self, content: dict) -> None:
-        client_id, body, email = (content.get(key) for key in ("client_id", "body", "email"))
+        client_id, body, email, choice, locale = (
+            content.get(key) for key in ("client_id", "body", "email", "payload", "locale")
+        )
         if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
             await self._error("invalid_client_id")
             return
         if not isinstance(body, str) or not isinstance(email or "", str):
             await self._error("malformed", client_id)
             return
+        if not isinstance(choice or "", str) or len(choice or "") > MAX_PAYLOAD_CHARS:
+            await self._error("malformed", client_id)
+            return
         try:
-            conversation_id, payload = await database_sync_to_async(_receive_and_render)(
-                self.visitor, body, client_id, email or ""
+            conversation_id, payload, later = await database_sync_to_async(_receive_and_render)(
+                self.visitor, body, client_id, email or "", choice or "", str(locale or "")
             )
         except VisitorInputError as error:
             await self._error(error.code, client_id)
@@ -144,6 +152,12 @@ class VisitorConsumer(RealtimeConsumer):
             return
         await self._join(conversation_id)
         await self.send_json({"type": "ack", "client_id": client_id, "message": payload})
+        for message in later:
+            # Sent before this socket joined the conversation's group (the bot
+            # answering the first message of a new conversation, at once).
+            await self.send_json(
+                {"name": "message.created", "conversation_id": conversation_id, "message": message}
+            )
 
     async def _receive_typing(self) -> None:
         now = time.monotonic()
@@ -204,8 +218,12 @@ class VisitorConsumer(RealtimeConsumer):
 
 
 def _receive_and_render(
-    visitor: Visitor, body: str, client_id: str, email: str
+    visitor: Visitor, body: str, client_id: str, email: str, choice: str, locale: str
 ) -> tuple[int, dict[str, Any]]:
-    """Store the message and build its ack in one trip to the database thread."""
-    result = receive_visitor_message(visitor, body, client_id, email=email)
-    return result.conversation.pk, message_payload(result.message)
+    """Store the message and build its ack in one trip to the database thread,
+    with the public messages already sent after it (see bot_replies_after)."""
+    result = receive_visitor_message(
+        visitor, body, client_id, email=email, payload=choice, locale=locale
+    )
+    later = bot_replies_after(result.message) if result.new_conversation else []
+    return result.conversation.pk, message_payload(result.message), later

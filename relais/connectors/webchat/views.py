@@ -2,7 +2,8 @@
 
 Session endpoint contract (POST /widget/<public_key>/session, JSON only):
 request {token?, user_id?, email?, name?, user_hash?, locale?}, unknown fields
-refused with 400. Answers 200 {token, live, verified, greeting, messages},
+refused with 400. Answers 200 {token, live, verified, greeting, messages}
+(live: an agent can take the chat, or the bot is on),
 403 {"error": "identity_not_verified" | "identity_required"} (nothing stored),
 400 {"error": "invalid_request"}, 404 for an unknown or inactive inbox.
 An invalid token is never an error: a new visitor is issued (see visitors.py).
@@ -92,6 +93,11 @@ def frame(request: HttpRequest, public_key: str) -> HttpResponse:
         "sessionUrl": reverse("webchat:session", args=[public_key]),
         "socketPath": f"/ws/widget/{public_key}/",
         "color": safe_color(config.color),
+        "language": language,
+        "helpMode": config.help_mode,
+        "helpOpenUrl": reverse("webchat:help_open", args=[public_key]),
+        "helpSearchUrl": reverse("webchat:help_search", args=[public_key]),
+        "helpStepUrl": reverse("webchat:help_step", args=[public_key]),
     }
     with translation.override(language):
         response = render(
@@ -115,12 +121,14 @@ def session(request: HttpRequest, public_key: str) -> JsonResponse:
         visitor, token = open_session(inbox, claims)
     except IdentityRefused as refusal:
         return JsonResponse({"error": refusal.code}, status=403)
+    config = webchat_config(inbox)
     response = JsonResponse(
         {
             "token": token,
-            "live": inbox_is_live(inbox),
+            # The bot answers at any hour: the chat is open whenever it is on.
+            "live": config.bot.enabled or inbox_is_live(inbox),
             "verified": visitor.is_verified,
-            "greeting": webchat_config(inbox).greeting,
+            "greeting": config.greeting,
             "messages": visitor_history(visitor),
         }
     )

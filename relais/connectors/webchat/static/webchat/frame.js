@@ -44,7 +44,10 @@
     isOpen: !embedded,
     typingTimer: null,
     lastTypingSent: 0,
-    thankedOffline: false
+    thankedOffline: false,
+    // The helpbox (help mode) comes first; the chat shows after "Talk to us".
+    chatShown: !config.helpMode,
+    pageContext: {}
   };
 
   function byId(id) { return document.getElementById(id); }
@@ -99,7 +102,7 @@
     el.status.setAttribute("data-live", live ? "true" : "false");
     el.statusLive.hidden = !live;
     el.statusOffline.hidden = live;
-    el.offline.hidden = live;
+    el.offline.hidden = live || !state.chatShown;
     el.emailField.hidden = state.verified;
     el.offlineAnonymous.hidden = state.verified;
     el.offlineVerified.hidden = !state.verified;
@@ -160,12 +163,55 @@
     el.messages.appendChild(item);
   }
 
+  function addBotParts(item, message) {
+    // The bot's article link and its buttons (quick replies): a click sends
+    // the label as the visitor's message, with the payload the bot reads.
+    item.setAttribute("data-bot", "true");
+    if (message.article_url && /^(https?:\/\/|\/)/.test(message.article_url)) {
+      var link = document.createElement("a");
+      link.className = "widget-article-link";
+      link.href = message.article_url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = strings.read_more;
+      item.appendChild(link);
+    }
+    var replies = (message.quick_replies || []).filter(function (choice) {
+      return choice && typeof choice.payload === "string" && typeof choice.label === "string";
+    });
+    if (!replies.length) return;
+    var group = document.createElement("div");
+    group.className = "widget-quick-replies";
+    group.setAttribute("role", "group");
+    group.setAttribute("data-testid", "widget-quick-replies");
+    replies.forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "widget-quick-reply";
+      button.setAttribute("data-testid", "widget-quick-reply");
+      button.textContent = choice.label;
+      button.addEventListener("click", function () {
+        removeQuickReplies();
+        addPending(choice.label, "", false, choice.payload);
+      });
+      group.appendChild(button);
+    });
+    item.appendChild(group);
+  }
+
+  function removeQuickReplies() {
+    el.messages.querySelectorAll(".widget-quick-replies").forEach(function (group) { group.remove(); });
+  }
+
   function renderMessage(message) {
     if (!message || message.kind !== "message" || typeof message.id !== "number") return null;
     var item = state.rendered[message.id];
     if (!item) {
+      // Only the latest message's buttons are live choices.
+      if (message.id > latestRenderedId()) removeQuickReplies();
       item = buildBubble(message.direction === "out" ? "out" : "in", message.body, message.author);
       item.setAttribute("data-message-id", String(message.id));
+      if (message.bot) addBotParts(item, message);
       state.rendered[message.id] = item;
       placeByIdOrder(item, message.id);
     }
@@ -174,15 +220,21 @@
     return item;
   }
 
+  function latestRenderedId() {
+    return Object.keys(state.rendered).reduce(function (a, b) { return Math.max(a, Number(b)); }, 0);
+  }
+
   function scrollToEnd() { el.body.scrollTop = el.body.scrollHeight; }
 
-  function addPending(body, email, offline) {
+  function addPending(body, email, offline, choice) {
     var clientId = newClientId();
     var item = buildBubble("in", body, "");
     item.setAttribute("data-pending", "true");
     setMeta(item, strings.sending, "pending");
     el.messages.appendChild(item);
-    state.pending[clientId] = { body: body, email: email, offline: offline, element: item };
+    state.pending[clientId] = {
+      body: body, email: email, offline: offline, choice: choice || "", element: item
+    };
     state.pendingOrder.push(clientId);
     scrollToEnd();
     sendPending(clientId);
@@ -193,6 +245,8 @@
     if (!pending) return;
     var payload = { type: "message", body: pending.body, client_id: clientId };
     if (pending.email) payload.email = pending.email;
+    if (pending.choice) payload.payload = pending.choice;
+    if (config.language) payload.locale = config.language.slice(0, 2);
     send(payload);
   }
 
@@ -350,6 +404,19 @@
     setLive(!!data.live);
     setComposerEnabled(true);
     scrollToEnd();
+    document.dispatchEvent(new CustomEvent("relais:session", {
+      detail: { token: state.token, context: state.pageContext }
+    }));
+  }
+
+  function showChat() {
+    // "Talk to us" in the helpbox: the chat appears, with the bot if enabled.
+    state.chatShown = true;
+    el.body.hidden = false;
+    el.composer.hidden = false;
+    setLive(state.live);
+    scrollToEnd();
+    if (!el.input.disabled) el.input.focus();
   }
 
   function socketUrl() {
@@ -428,11 +495,21 @@
     return picked;
   }
 
+  function sanitizeContext(given) {
+    var picked = {};
+    if (!given || typeof given !== "object") return picked;
+    ["page_url", "product", "journey_step"].forEach(function (key) {
+      if (typeof given[key] === "string" && given[key]) picked[key] = given[key].slice(0, 300);
+    });
+    return picked;
+  }
+
   function onParentMessage(event) {
     if (event.source !== window.parent || !event.data || typeof event.data !== "object") return;
     var data = event.data;
     if (data.type === "relais:settings" && !state.started) {
       state.hostSettings = sanitizeSettings(data.settings);
+      state.pageContext = sanitizeContext(data.context);
       start();
     } else if (data.type === "relais:open") {
       state.isOpen = true;
@@ -441,7 +518,8 @@
         // Availability may have changed since the page loaded.
         openSession().catch(function () {});
       }
-      if (!el.input.disabled) el.input.focus();
+      if (state.chatShown && !el.input.disabled) el.input.focus();
+      if (!state.chatShown) document.dispatchEvent(new CustomEvent("relais:help-open"));
     } else if (data.type === "relais:closed") {
       state.isOpen = false;
     }
@@ -494,6 +572,7 @@
   el.input.addEventListener("input", onInput);
   el.close.addEventListener("click", function () { tellParent({ type: "relais:close" }); });
   document.addEventListener("visibilitychange", markRead);
+  document.addEventListener("relais:chat", showChat);
 
   if (embedded) {
     window.addEventListener("message", onParentMessage);

@@ -8,6 +8,9 @@
   window.__relaisWidgetLoaded = true;
 
   var SETTING_KEYS = ["user_id", "email", "name", "user_hash", "locale"];
+  // The script tag's data-product / data-journey-step, and the page, pick the
+  // helpbox's suggestions (the dynamic FAQ).
+  var script = document.currentScript;
   var SVG_NS = "http://www.w3.org/2000/svg";
   var CHAT_ICON = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
   var CLOSE_ICON = "M6 6l12 12M18 6L6 18";
@@ -22,6 +25,15 @@
       if (typeof value === "string" || typeof value === "number") picked[key] = String(value);
     });
     return picked;
+  }
+
+  function pageContext() {
+    var data = (script && script.dataset) || {};
+    return {
+      page_url: window.location.href,
+      product: data.product || "",
+      journey_step: data.journeyStep || ""
+    };
   }
 
   function applyStyles(element, styles) {
@@ -67,7 +79,7 @@
     if (!frame || event.source !== frame.contentWindow || event.origin !== config.origin) return;
     var data = event.data || {};
     if (data.type === "relais:ready") {
-      post({ type: "relais:settings", settings: hostSettings() });
+      post({ type: "relais:settings", settings: hostSettings(), context: pageContext() });
       if (isOpen) post({ type: "relais:open" });
     } else if (data.type === "relais:close") {
       setOpen(false);

@@ -1,0 +1,64 @@
+"""End to end in a real Chromium: the demo shop's widget opens on the helpbox,
+the visitor searches the help center, then talks to the bot, which answers."""
+
+import pytest
+from playwright.sync_api import expect
+
+from relais.core.models import Event
+from relais.knowledge.actions import create_article
+from tests.factories import make_inbox
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def self_care(transactional_db):
+    inbox = make_inbox(
+        "webchat", name="Chat boutique", help_mode=True, bot={"enabled": True, "name": "Robin"}
+    )
+    create_article(
+        title="Annuler ma commande", body="Depuis votre compte, tant qu'elle n'est pas expédiée.",
+        locale="fr", status="published", questions=["je veux annuler ma commande"],
+    )  # fmt: skip
+    create_article(
+        title="Suivre ma commande", body="Le lien de suivi est dans l'e-mail d'expédition.",
+        locale="fr", status="published", questions=["où est mon colis"],
+    )  # fmt: skip
+    return inbox
+
+
+def test_visitor_searches_then_the_bot_answers(self_care, live_server_url, new_page):
+    shop = new_page()
+    shop.goto(f"{live_server_url}/demo/shop/")
+    shop.click("[data-testid=relais-launcher]")
+    widget = shop.frame_locator("#relais-frame")
+
+    # Suggestions for the page first, and no chat yet.
+    expect(widget.locator("[data-testid=helpbox-suggestion]")).to_have_count(2, timeout=10_000)
+    expect(widget.locator("[data-testid=widget-input]")).to_be_hidden()
+
+    widget.locator("[data-testid=helpbox-query]").fill("où est mon colis")
+    widget.locator("[data-testid=helpbox-query]").press("Enter")
+    result = widget.locator("[data-testid=helpbox-result]").first
+    expect(result).to_have_text("Suivre ma commande", timeout=10_000)
+    expect(result).to_have_attribute("href", "/help/fr/a/suivre-ma-commande/")
+
+    widget.locator("[data-testid=helpbox-talk]").click()
+    expect(widget.locator("[data-testid=helpbox]")).to_be_hidden()
+    widget.locator("[data-testid=widget-input]").fill("Je veux annuler ma commande")
+    widget.locator("[data-testid=widget-send]").click()
+
+    answer = widget.locator("[data-testid=widget-message][data-direction=out]").last
+    expect(answer).to_contain_text("Annuler ma commande", timeout=10_000)
+    expect(answer).to_contain_text("/help/fr/a/annuler-ma-commande/")
+    buttons = widget.locator("[data-testid=widget-quick-reply]")
+    expect(buttons).to_have_text(["Oui", "Non", "Parler à une personne"])
+
+    buttons.first.click()  # "Oui": the bot thanks and the buttons go
+    expect(widget.locator("[data-testid=widget-message][data-direction=out]").last).to_contain_text(
+        "Ravi", timeout=10_000
+    )
+    expect(buttons).to_have_count(0)
+    kinds = set(Event.objects.values_list("kind", flat=True))
+    assert {"helpbox.opened", "helpbox.searched", "helpbox.escalated"} <= kinds
+    assert {"bot.answered", "bot.feedback"} <= kinds
