@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from relais.accounts.models import Agent, Role
 from relais.connectors.base import Connector
+from relais.connectors.consent import apply_consent
 from relais.connectors.models import Inbox
 from relais.connectors.registry import UnknownChannelKind, get_connector
 from relais.connectors.webhooks import StatusUpdate, WebhookRequest, WebhookResponse
@@ -182,6 +183,8 @@ def receive_webhook(kind: str, public_key: str, request: WebhookRequest) -> Webh
             continue
         stored += received.created
         duplicates += not received.created
+    for change in result.consent:
+        apply_consent(inbox.pk, change)
     applied = _apply_statuses(inbox, result.statuses, ignored)
     if ignored:
         log.info("webhook events ignored", extra={"inbox_id": inbox.pk, "ignored": ignored})

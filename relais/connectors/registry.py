@@ -3,6 +3,7 @@
 from relais.connectors.api_channel import ApiChannelConnector
 from relais.connectors.base import Connector
 from relais.connectors.email import EmailConnector
+from relais.connectors.sms import SmsConnector
 from relais.connectors.telegram import TelegramConnector
 from relais.connectors.webchat import WebchatConnector
 
@@ -13,6 +14,7 @@ CONNECTORS: dict[str, Connector] = {
         ApiChannelConnector(),
         EmailConnector(),
         TelegramConnector(),
+        SmsConnector(),
     )
 }
 

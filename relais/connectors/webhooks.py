@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.datastructures import CaseInsensitiveMapping
 
 from relais.connectors.base import ConnectorError, InboundMessage
+from relais.connectors.consent import ConsentChange
 
 STATUSES = ("sent", "delivered", "read", "failed")
 
@@ -120,6 +121,8 @@ class WebhookResult:
     statuses: list[StatusUpdate] = field(default_factory=list)
     response: WebhookResponse = field(default_factory=WebhookResponse)
     ignored: list[str] = field(default_factory=list)
+    # Opt-outs and opt-ins the customer sent (SMS STOP / START): connectors.consent.
+    consent: list[ConsentChange] = field(default_factory=list)
 
 
 def webhook_path(kind: str, public_key: str) -> str:
