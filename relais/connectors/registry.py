@@ -6,6 +6,7 @@ from relais.connectors.email import EmailConnector
 from relais.connectors.sms import SmsConnector
 from relais.connectors.telegram import TelegramConnector
 from relais.connectors.webchat import WebchatConnector
+from relais.connectors.x import XConnector
 
 CONNECTORS: dict[str, Connector] = {
     connector.kind: connector
@@ -15,6 +16,7 @@ CONNECTORS: dict[str, Connector] = {
         EmailConnector(),
         TelegramConnector(),
         SmsConnector(),
+        XConnector(),
     )
 }
 
