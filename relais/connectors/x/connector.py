@@ -97,7 +97,8 @@ class XConnector(Connector):
         conversation = message.conversation
         private = not conversation.is_public or bool(message.metadata.get("reply_privately"))
         if private:
-            data = self._post(message.inbox, f"/2/dm_conversations/with/{_participant(message)}/messages", {"text": message.body})  # fmt: skip
+            path = f"/2/dm_conversations/with/{_participant(message)}/messages"
+            data = self._post(message.inbox, path, {"text": message.body})
             return SendResult(provider_message_id=f"dm:{data['dm_event_id']}")
         if len(message.body) > MAX_TWEET:
             raise PermanentSendError(f"a public reply on X is at most {MAX_TWEET} characters")
