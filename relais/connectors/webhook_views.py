@@ -1,14 +1,25 @@
 """The one route every provider calls: /webhooks/<kind>/<public_key>/.
 
 CSRF-exempt (providers sign their calls instead), body capped at
-RELAIS_WEBHOOK_MAX_BYTES, errors answered in plain words."""
+RELAIS_WEBHOOK_MAX_BYTES, errors answered in plain words.
+
+An async view running the work on a small pool of its own threads: Django
+runs each sync view of an ASGI request on a thread made for that request,
+which on PostgreSQL (with persistent connections) opened one connection per
+concurrent webhook until the server refused more. The pool's threads keep one
+connection each, so a burst of provider calls queues instead."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.asgi import ASGIRequest
+from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -18,10 +29,24 @@ from relais.connectors.webhooks import InvalidSignature, MalformedPayload, webho
 
 log = logging.getLogger(__name__)
 
+POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhooks")
+
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def webhook(request: HttpRequest, kind: str, public_key: str) -> HttpResponse:
+async def webhook(request: HttpRequest, kind: str, public_key: str) -> HttpResponse:
+    if not isinstance(request, ASGIRequest):  # WSGI or the test client: its own thread
+        return await sync_to_async(_handle)(request, kind, public_key)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(POOL, _pooled, request, kind, public_key)
+
+
+def _pooled(request: HttpRequest, kind: str, public_key: str) -> HttpResponse:
+    close_old_connections()  # what Django does around a sync request, for this thread
+    return _handle(request, kind, public_key)
+
+
+def _handle(request: HttpRequest, kind: str, public_key: str) -> HttpResponse:
     limit = settings.RELAIS_WEBHOOK_MAX_BYTES
     try:
         if int(request.headers.get("Content-Length") or 0) > limit:

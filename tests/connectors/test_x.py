@@ -180,3 +180,20 @@ def test_malformed_events_are_a_400_with_the_reason(x_inbox, raw, reason):
     response = post(x_inbox, None, raw=raw)
     assert response.status_code == 400
     assert reason in response.content.decode()
+
+
+def test_console_marks_a_public_conversation_and_asks_before_a_public_reply(x_inbox):
+    from relais.accounts.models import Role
+
+    post(x_inbox, mention())
+    conversation = Conversation.objects.get()
+    agent = make_agent(Role.ADMIN)
+    client = Client()
+    client.force_login(agent)
+    page = client.get(f"/c/{conversation.pk}/").content.decode()
+    assert 'data-testid="public-badge"' in page and 'data-testid="reply-privately"' in page
+    assert 'maxlength="280"' in page
+    client.post(f"/c/{conversation.pk}/reply/", {"body": "Bonjour"})
+    assert not conversation.messages.filter(direction="out").exists()
+    client.post(f"/c/{conversation.pk}/reply/", {"body": "Bonjour", "reply_privately": "1"})
+    assert conversation.messages.get(direction="out").metadata == {"reply_privately": True}
