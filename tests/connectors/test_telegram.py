@@ -222,3 +222,15 @@ def test_config_refuses_a_malformed_token(db):
 
     with pytest.raises(ValidationError):
         TelegramConfig.model_validate({"bot_token": "nope", "secret_token": SECRET})
+
+
+def test_webhook_url_uses_the_public_base_url_behind_a_proxy(telegram, settings):
+    from django.test import RequestFactory
+
+    from relais.api.inboxes import represent
+
+    settings.RELAIS_PUBLIC_URL = "https://support.example.com/"
+    data = represent(RequestFactory().get("/"), telegram)
+    assert data["webhook_url"] == (
+        f"https://support.example.com/webhooks/telegram/{telegram.public_key}/"
+    )
