@@ -20,6 +20,7 @@ from relais.api.schemas.inboxes import (
 from relais.connectors import actions
 from relais.connectors.models import Inbox
 from relais.connectors.registry import UnknownChannelKind
+from relais.connectors.webhooks import public_url
 
 router = Router(tags=["inboxes"])
 
@@ -34,7 +35,7 @@ def represent(request: HttpRequest, inbox: Inbox) -> dict[str, Any]:
         settings, paths = connector.public_config(inbox), connector.public_urls(inbox)
     return {
         **settings,
-        **{name: request.build_absolute_uri(path) for name, path in paths.items()},
+        **{name: public_url(request, path) for name, path in paths.items()},
         "id": inbox.pk,
         "kind": inbox.kind,
         "name": inbox.name,

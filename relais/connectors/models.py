@@ -57,3 +57,36 @@ class MailboxState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inbox} @ {self.last_uid}"
+
+
+class RateBucket(models.Model):
+    """A token bucket shared by every worker (connectors.http_api.take_token):
+    `tokens` left at `updated` (Unix seconds), refilled at the caller's rate."""
+
+    key = models.CharField(max_length=120, unique=True)
+    tokens = models.FloatField()
+    updated = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.tokens:.1f}"
+
+
+class ChannelConsent(models.Model):
+    """Whether a customer said STOP to an inbox (SMS opt-out): while
+    `opted_out`, nothing is sent to them through it (connectors.consent)."""
+
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="+")
+    identity_kind = models.CharField(max_length=32)
+    identity_value = models.CharField(max_length=255)
+    opted_out = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inbox", "identity_kind", "identity_value"], name="consent_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity_kind}:{self.identity_value} opted out={self.opted_out}"

@@ -3,11 +3,21 @@
 from relais.connectors.api_channel import ApiChannelConnector
 from relais.connectors.base import Connector
 from relais.connectors.email import EmailConnector
+from relais.connectors.sms import SmsConnector
+from relais.connectors.telegram import TelegramConnector
 from relais.connectors.webchat import WebchatConnector
+from relais.connectors.x import XConnector
 
 CONNECTORS: dict[str, Connector] = {
     connector.kind: connector
-    for connector in (WebchatConnector(), ApiChannelConnector(), EmailConnector())
+    for connector in (
+        WebchatConnector(),
+        ApiChannelConnector(),
+        EmailConnector(),
+        TelegramConnector(),
+        SmsConnector(),
+        XConnector(),
+    )
 }
 
 

@@ -75,7 +75,13 @@ def reply(request: HttpRequest, conversation: Conversation) -> None:
     files = form.cleaned_data["files"]
     if files and not accepts_files(conversation):
         raise InvalidInput(_("this channel cannot send files"))
-    actions.reply(conversation, request.user, form.cleaned_data["body"], attachments=files)
+    privately = request.POST.get("reply_privately") == "1"
+    if conversation.is_public and not privately and request.POST.get("confirm_public") != "1":
+        raise InvalidInput(_("this conversation is public: confirm that you reply publicly"))
+    metadata = {"reply_privately": True} if privately else {}
+    actions.reply(
+        conversation, request.user, form.cleaned_data["body"], attachments=files, metadata=metadata
+    )
 
 
 @conversation_post

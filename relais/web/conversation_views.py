@@ -18,7 +18,7 @@ from relais.web.contact_panel import contact_panel
 from relais.web.filters import InboxQuery, parse_inbox_query
 from relais.web.forms import AssignForm, PriorityForm, SnoozeForm, StatusForm, TagsForm
 from relais.web.inbox_views import inbox_list_context
-from relais.web.reply_files import accepts_files
+from relais.web.reply_files import accepts_files, reply_constraints
 from relais.web.timeline import conversation_timeline, timeline_message
 
 
@@ -57,6 +57,7 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
         "panel": contact_panel(request.user, conversation),
         "reply_accepts_files": accepts_files(conversation),
         "saved_replies": replies_for_conversation(request.user, conversation),
+        "reply_constraints": reply_constraints(conversation),
         "next_conversation_url": conversation_url(following.pk, query) if following else "",
         **details_context(conversation, query),
         **listing,

@@ -31,6 +31,15 @@ def accepts_files(conversation: Conversation) -> bool:
         return False
 
 
+def reply_constraints(conversation: Conversation) -> dict:
+    """What the channel asks of a reply (Connector.reply_constraints), shown
+    above the reply box; nothing for a kind whose connector is gone."""
+    try:
+        return get_connector(conversation.channel).reply_constraints(conversation)
+    except UnknownChannelKind:
+        return {}
+
+
 def reply_attachments(files: list[UploadedFile]) -> list[InboundAttachment]:
     """Read and check the files; raises forms.ValidationError naming the first
     file refused (too many, too large, a program)."""
