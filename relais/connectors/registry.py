@@ -3,11 +3,21 @@
 from relais.connectors.api_channel import ApiChannelConnector
 from relais.connectors.base import Connector
 from relais.connectors.email import EmailConnector
+from relais.connectors.instagram import InstagramConnector
+from relais.connectors.messenger import MessengerConnector
 from relais.connectors.webchat import WebchatConnector
+from relais.connectors.whatsapp import WhatsAppConnector
 
 CONNECTORS: dict[str, Connector] = {
     connector.kind: connector
-    for connector in (WebchatConnector(), ApiChannelConnector(), EmailConnector())
+    for connector in (
+        WebchatConnector(),
+        ApiChannelConnector(),
+        EmailConnector(),
+        WhatsAppConnector(),
+        MessengerConnector(),
+        InstagramConnector(),
+    )
 }
 
 

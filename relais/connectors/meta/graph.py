@@ -93,12 +93,17 @@ def get(settings: GraphSettings, path: str, params: dict[str, str] | None = None
     return _json(response)
 
 
-def download(settings: GraphSettings, url: str, max_bytes: int) -> tuple[bytes, str]:
+def download(
+    settings: GraphSettings, url: str, max_bytes: int, *, authenticated: bool = True
+) -> tuple[bytes, str]:
     """The bytes and content type at `url` (a media URL the Graph API gave),
     read at most `max_bytes` + 1 so that an oversized file is refused without
-    being read whole. Raises GraphCallFailed, or MediaTooLarge."""
+    being read whole. `authenticated=False` for Messenger's and Instagram's
+    CDN links, which are signed URLs: the token must not travel to a CDN.
+    Raises GraphCallFailed, or MediaTooLarge."""
+    headers = settings.headers if authenticated else {"User-Agent": settings.headers["User-Agent"]}
     try:
-        with httpx.stream("GET", url, headers=settings.headers, timeout=TIMEOUT) as response:
+        with httpx.stream("GET", url, headers=headers, timeout=TIMEOUT) as response:
             if not response.is_success:
                 raise GraphCallFailed(GraphError(code=None, http_status=response.status_code))
             declared = response.headers.get("Content-Length", "")
