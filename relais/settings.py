@@ -217,6 +217,14 @@ RELAIS_EMAIL_MAX_ATTACHMENT_BYTES = int(
     os.environ.get("RELAIS_EMAIL_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
 )
 RELAIS_EMAIL_QUARANTINE_DIR = DATA_DIR / "quarantine"
+# The public base URL (https://support.example.com) when Relais runs behind a
+# proxy: webhook URLs shown to integrators, and the URL providers sign
+# (Twilio), are built from it. Empty: from each request's own host.
+RELAIS_PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "")
+# Provider webhooks: the largest body read, and the largest media file
+# (photo, document, MMS) downloaded with a message.
+RELAIS_WEBHOOK_MAX_BYTES = int(os.environ.get("RELAIS_WEBHOOK_MAX_BYTES", str(1024 * 1024)))
+RELAIS_MEDIA_MAX_BYTES = int(os.environ.get("RELAIS_MEDIA_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

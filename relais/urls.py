@@ -3,12 +3,14 @@ from django.urls import include, path
 
 from relais.api.urls import api
 from relais.connectors.webchat.views import demo_shop
+from relais.connectors.webhook_views import webhook
 from relais.web.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("webhooks/<slug:kind>/<slug:public_key>/", webhook, name="webhook"),
     path("widget/", include("relais.connectors.webchat.urls")),
     path("contact/", include("relais.connectors.webform.urls")),
     path("help/", include("relais.web.help_urls")),

@@ -1,4 +1,5 @@
-"""Inbox actions: create and reconfigure channel endpoints (admins only).
+"""Inbox actions: create and reconfigure channel endpoints (admins only), and
+receive the webhooks providers call them with.
 
 Kind-specific settings are validated by the kind's connector; the Event log
 records which settings changed, never their values (some are credentials).
@@ -6,6 +7,8 @@ records which settings changed, never their values (some are credentials).
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -15,8 +18,14 @@ from relais.accounts.models import Agent, Role
 from relais.connectors.base import Connector
 from relais.connectors.models import Inbox
 from relais.connectors.registry import UnknownChannelKind, get_connector
+from relais.connectors.webhooks import StatusUpdate, WebhookRequest, WebhookResponse
+from relais.conversations.actions import receive_message
 from relais.conversations.errors import InvalidInput, NotAllowed
+from relais.conversations.models import Direction, Message
+from relais.conversations.outbox import update_delivery_status
 from relais.core.events import record_event
+
+log = logging.getLogger(__name__)
 
 NAME_MAX_LENGTH = 120
 
@@ -126,3 +135,76 @@ def _validated(
     if conflicts:
         raise InvalidInboxConfig(conflicts)
     return config
+
+
+class UnknownWebhook(LookupError):
+    """No inbox of this kind has this public key."""
+
+
+class InboxInactive(Exception):
+    """The inbox is deactivated: the provider should try again later."""
+
+
+@dataclass(frozen=True)
+class WebhookOutcome:
+    response: WebhookResponse
+    stored: int = 0  # new messages
+    duplicates: int = 0  # messages already stored (a replayed webhook)
+    statuses: int = 0  # delivery statuses applied
+    ignored: tuple[str, ...] = ()  # events acknowledged without effect
+
+
+def receive_webhook(kind: str, public_key: str, request: WebhookRequest) -> WebhookOutcome:
+    """Hand a provider's webhook call to its inbox's connector, then store what
+    it found: each message through conversations.actions.receive_message
+    (idempotent on the provider's message id: a replay stores nothing new),
+    each delivery status through the outbox.
+
+    GET is the provider's verification handshake. Raises UnknownWebhook,
+    webhooks.InvalidSignature (nothing is read further), webhooks.MalformedPayload
+    and, once the signature is checked, InboxInactive."""
+    inbox = Inbox.objects.filter(kind=kind, public_key=public_key).first()
+    if inbox is None:
+        raise UnknownWebhook(public_key)
+    connector = inbox.connector
+    if request.method == "GET":
+        return WebhookOutcome(connector.handshake(inbox, request))
+    result = connector.handle_webhook(inbox, request)
+    if not inbox.is_active:
+        raise InboxInactive(inbox.pk)
+    stored = duplicates = 0
+    ignored = list(result.ignored)
+    for inbound in result.messages:
+        try:
+            received = receive_message(inbound)
+        except InvalidInput as error:  # empty or oversized: retrying will not help
+            ignored.append(f"message {inbound.provider_message_id}: {error}")
+            continue
+        stored += received.created
+        duplicates += not received.created
+    applied = _apply_statuses(inbox, result.statuses, ignored)
+    if ignored:
+        log.info("webhook events ignored", extra={"inbox_id": inbox.pk, "ignored": ignored})
+    return WebhookOutcome(result.response, stored, duplicates, applied, tuple(ignored))
+
+
+def _apply_statuses(inbox: Inbox, statuses: list[StatusUpdate], ignored: list[str]) -> int:
+    applied = 0
+    for update in statuses:
+        message = (
+            Message.objects.select_related("inbox", "conversation")
+            .filter(
+                inbox=inbox,
+                provider_message_id=update.provider_message_id,
+                direction=Direction.OUTBOUND,
+            )
+            .first()
+        )
+        if message is None:
+            ignored.append(
+                f"status {update.status} of unknown message {update.provider_message_id}"
+            )
+            continue
+        update_delivery_status(message, update.status, update.error)
+        applied += 1
+    return applied

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from relais.connectors.models import Inbox
-    from relais.conversations.models import Message
+    from relais.connectors.webhooks import WebhookRequest, WebhookResponse, WebhookResult
+    from relais.conversations.models import Conversation, Message
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,16 @@ class InboundMessage:
     # An automatic message (out-of-office, auto-reply): stored, but it neither
     # reopens a resolved conversation nor makes the customer wait for an answer.
     automatic: bool = False
+    # A public post (a mention, a comment under a post): it belongs to a public
+    # conversation, one-to-many, never to the contact's private one. A public
+    # message that answers no known message starts a new public conversation.
+    public: bool = False
+    # The provider id of the message this one answers (a tweet it replies to):
+    # it joins that message's conversation if it is the same contact's.
+    in_reply_to: str = ""
+    # The conversation's channel when it differs from the inbox's kind (a
+    # callback request sent through the API channel is a "callback").
+    channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,12 @@ class ConnectorError(Exception):
 
 
 class TemporarySendError(ConnectorError):
-    """The provider may accept the message later: retry with backoff."""
+    """The provider may accept the message later: retry with backoff, or after
+    `retry_after` seconds when the provider said when (HTTP Retry-After)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PermanentSendError(ConnectorError):
@@ -121,4 +137,37 @@ class Connector:
         return {}
 
     def send(self, message: Message) -> SendResult:
+        """Deliver an outbound message. The agent's choices (e.g. "reply
+        privately" on a public conversation) are in `message.metadata`."""
         raise NotImplementedError
+
+    def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
+        """Verify the provider's signature first, then parse its events.
+
+        Raises webhooks.InvalidSignature (nothing is stored) or
+        webhooks.MalformedPayload (400 with the reason); events of unknown
+        types are acknowledged and logged, never an error."""
+        from relais.connectors.webhooks import InvalidSignature
+
+        raise InvalidSignature("this channel does not receive webhooks")
+
+    def handshake(self, inbox: Inbox, request: WebhookRequest) -> WebhookResponse:
+        """Answer a provider's GET verification (Meta's hub.challenge, X's CRC).
+        Raises InvalidSignature when the request does not prove the secret."""
+        from relais.connectors.webhooks import InvalidSignature
+
+        raise InvalidSignature("this channel has no webhook verification handshake")
+
+    def reply_constraints(self, conversation: Conversation) -> dict[str, Any]:
+        """What the console shows above the reply box: "max_length" (None: the
+        project's limit), "public" (the reply is seen by everyone),
+        "private_reply" (the agent may answer a public post privately),
+        "window_closes_at" (a datetime after which replies are refused, or None)
+        and "notes" (short plain-words remarks, e.g. SMS segments)."""
+        return {
+            "max_length": None,
+            "public": bool(getattr(conversation, "is_public", False)),
+            "private_reply": False,
+            "window_closes_at": None,
+            "notes": [],
+        }

@@ -57,3 +57,15 @@ class MailboxState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inbox} @ {self.last_uid}"
+
+
+class RateBucket(models.Model):
+    """A token bucket shared by every worker (connectors.http_api.take_token):
+    `tokens` left at `updated` (Unix seconds), refilled at the caller's rate."""
+
+    key = models.CharField(max_length=120, unique=True)
+    tokens = models.FloatField()
+    updated = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.tokens:.1f}"

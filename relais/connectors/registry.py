@@ -5,6 +5,7 @@ from relais.connectors.base import Connector
 from relais.connectors.email import EmailConnector
 from relais.connectors.instagram import InstagramConnector
 from relais.connectors.messenger import MessengerConnector
+from relais.connectors.telegram import TelegramConnector
 from relais.connectors.webchat import WebchatConnector
 from relais.connectors.whatsapp import WhatsAppConnector
 
@@ -14,6 +15,7 @@ CONNECTORS: dict[str, Connector] = {
         WebchatConnector(),
         ApiChannelConnector(),
         EmailConnector(),
+        TelegramConnector(),
         WhatsAppConnector(),
         MessengerConnector(),
         InstagramConnector(),

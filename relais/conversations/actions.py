@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -59,6 +59,7 @@ def receive_message(inbound: InboundMessage) -> ReceiveResult:
         raise InvalidInput("empty message")
     if len(body) > settings.RELAIS_MAX_MESSAGE_LENGTH:
         raise InvalidInput("message too long")
+    inbound = _threaded(inbound)
     # No "already received?" query up front: the unique (inbox,
     # provider_message_id) index refuses a repeat, which is rare, and the
     # transaction rolls back; every first delivery saves a query.
@@ -79,6 +80,27 @@ def receive_message(inbound: InboundMessage) -> ReceiveResult:
             # deleted since: the second try reads it afresh.
             forget_config()
     raise AssertionError("unreachable")
+
+
+def _threaded(inbound: InboundMessage) -> InboundMessage:
+    """A message answering another (a reply tweet) points at that message's
+    conversation; a public message answering nothing known starts its own
+    public thread rather than joining the contact's latest conversation."""
+    if inbound.conversation_id or not (inbound.in_reply_to or inbound.public):
+        return inbound
+    conversation_id = None
+    if inbound.in_reply_to:
+        conversation_id = (
+            Message.objects.filter(
+                inbox_id=inbound.inbox_id, provider_message_id=inbound.in_reply_to
+            )
+            .exclude(provider_message_id="")
+            .values_list("conversation_id", flat=True)
+            .first()
+        )
+    return replace(
+        inbound, conversation_id=conversation_id, new_thread=inbound.new_thread or inbound.public
+    )
 
 
 def _already_received(inbound: InboundMessage) -> Message | None:

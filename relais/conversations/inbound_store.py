@@ -58,7 +58,13 @@ def _find_conversation_sql(*, pointed: bool) -> str:
     SLA policy)."""
     c = lambda name: column(Conversation, name)  # noqa: E731
     where = f"{c('inbox')} = %s AND {c('contact')} = %s AND "
-    where += f"{c('id')} = %s" if pointed else f"{c('status')} <> %s ORDER BY {c('id')} DESC"
+    # A private message never continues a public thread (those are joined
+    # only by pointing at them).
+    where += (
+        f"{c('id')} = %s"
+        if pointed
+        else f"{c('status')} <> %s AND NOT {c('is_public')} ORDER BY {c('id')} DESC"
+    )
     return (
         f"SELECT {c('id')}, {c('channel')}, {c('status')}, {c('waiting_since')} IS NULL, "  # noqa: S608 (names from _meta)
         f"{c('sla_policy')} FROM {table(Conversation)} WHERE {where} LIMIT 1"
@@ -190,7 +196,7 @@ def _find_sender_and_conversation_sql(count: int) -> str:
     latest_unresolved = (
         f"SELECT {w('id')} FROM {table(Conversation)} w "  # noqa: S608 (names from _meta)
         f"WHERE {w('inbox')} = %s AND {w('contact')} = c.{column(Contact, 'id')} "
-        f"AND {w('status')} <> %s ORDER BY {w('id')} DESC LIMIT 1"
+        f"AND {w('status')} <> %s AND NOT {w('is_public')} ORDER BY {w('id')} DESC LIMIT 1"
     )
     return (
         f"SELECT {KNOWN_IDENTITY_COLUMNS}, "  # noqa: S608 (names from _meta)
@@ -231,6 +237,8 @@ def _open_conversation(
     cursor, inbound: InboundMessage, body: str, contact: Contact, now: datetime
 ) -> tuple[Conversation, Arrival]:
     kind, channel_class = inbox_facts(inbound.inbox_id)
+    if inbound.channel and inbound.channel != kind:
+        kind, channel_class = inbound.channel, get_connector(inbound.channel).channel_class
     subject = inbound.subject or body.split("\n", 1)[0][:80]
     arrival = route_arrival(
         cursor,
@@ -246,6 +254,7 @@ def _open_conversation(
         "channel": kind,
         "contact_id": contact.pk,
         "subject": subject[:255],
+        "is_public": inbound.public,
         "status": Status.OPEN,
         "priority": arrival.priority,
         "assignee_id": None,

@@ -49,6 +49,9 @@ class Conversation(models.Model):
         "contacts.Contact", on_delete=models.PROTECT, related_name="conversations", db_index=False
     )
     subject = models.CharField(_("subject"), max_length=255, blank=True)
+    # A public thread (a mention, comments under a post): everyone sees the
+    # replies. A contact's private messages never join it.
+    is_public = models.BooleanField(_("public"), default=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )

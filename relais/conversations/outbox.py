@@ -90,7 +90,7 @@ def deliver_message(message_id: int) -> str:
     try:
         result = connector.send(message)
     except TemporarySendError as error:
-        return _retry_or_fail(message, str(error))
+        return _retry_or_fail(message, str(error), error.retry_after)
     except PermanentSendError as error:
         return _mark(message, DeliveryStatus.FAILED, error=str(error))
     except Exception as error:
@@ -99,10 +99,12 @@ def deliver_message(message_id: int) -> str:
     return _mark(message, result.status, provider_message_id=result.provider_message_id)
 
 
-def _retry_or_fail(message: Message, reason: str) -> str:
+def _retry_or_fail(message: Message, reason: str, retry_after: float | None = None) -> str:
     if message.attempts >= settings.RELAIS_SEND_MAX_ATTEMPTS:
         return _mark(message, DeliveryStatus.FAILED, error=reason)
-    delay = backoff_seconds(message.attempts)
+    # The provider's Retry-After, when it gave one, is a floor: sooner would
+    # only be refused again.
+    delay = max(backoff_seconds(message.attempts), retry_after or 0)
     # The lease now holds until the retry time, so the sweep does not jump ahead.
     Message.objects.filter(pk=message.pk).update(
         error=reason, lease_until=timezone.now() + timedelta(seconds=delay)
