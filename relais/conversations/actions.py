@@ -134,11 +134,13 @@ def reply(
     agent: Agent,
     body: str,
     attachments: Sequence[InboundAttachment] = (),
+    metadata: dict | None = None,
 ) -> Message:
     """Queue an agent's answer to the customer (the outbox row), then send it
     through the channel's connector in a background task after commit.
     `attachments` (already checked by the caller) are stored with the message
-    in the same transaction.
+    in the same transaction; `metadata` holds the agent's channel choices the
+    connector reads (a WhatsApp template, "reply_mode": "private"…).
 
     Answering takes the customer out of the waiting state and, if nobody owns
     the conversation yet, assigns it to the agent who answered."""
@@ -152,6 +154,7 @@ def reply(
             author=agent,
             body=body,
             status=DeliveryStatus.QUEUED,
+            metadata=metadata or {},
         )
         if attachments:
             store_attachments(message, attachments)

@@ -1,10 +1,12 @@
-"""Calls to Meta's Graph API (WhatsApp Cloud API, Send API, comments).
+"""Calls to Meta's Graph API (WhatsApp Cloud API, Send API, comments), through
+the shared provider client and per-inbox token bucket (connectors.http_api).
 
 Every call goes to `{api_base_url}/{api_version}/{path}` with the inbox's token
 as a Bearer header (the Graph API accepts it everywhere, and it keeps tokens out
-of URLs, hence out of proxy logs). Errors come back as TemporarySendError (the
-outbox retries) or PermanentSendError (the message fails), both worded for the
-agent by `errors.GraphError.plain_words`.
+of URLs, hence out of proxy logs). Meta reports throttling as HTTP 400 with a
+code (130429, 80007, 4…), so errors are classified on Meta's code rather than
+on the HTTP status alone: TemporarySendError (the outbox retries) or
+PermanentSendError (the message fails), worded by `errors.GraphError`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from typing import Any
 import httpx
 from django.utils.translation import gettext as _
 
-from relais import __version__
 from relais.connectors.base import ConnectorError, PermanentSendError, TemporarySendError
+from relais.connectors.http_api import RateLimit, client, retry_after_seconds, wait_for_token
 from relais.connectors.meta.errors import GraphError, error_from_response
 
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 DEFAULT_API_BASE_URL = "https://graph.facebook.com"
 DEFAULT_API_VERSION = "v21.0"
+# WhatsApp's default throughput is 80 messages a second per number; the Send
+# API has no fixed figure. Staying under it spares retries.
+RATE = RateLimit(per_second=60, burst=80)
 
 
 @dataclass(frozen=True)
@@ -29,16 +33,23 @@ class GraphSettings:
     api_base_url: str
     api_version: str
     access_token: str
+    rate_key: str = ""  # the token bucket shared by the inbox's workers
 
     def url(self, path: str) -> str:
         return f"{self.api_base_url.rstrip('/')}/{self.api_version}/{path.lstrip('/')}"
 
     @property
     def headers(self) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {self.access_token}",
-            "User-Agent": f"Relais/{__version__}",
-        }
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def settings_for(inbox_id: int, config: dict) -> GraphSettings:
+    return GraphSettings(
+        api_base_url=str(config.get("api_base_url") or DEFAULT_API_BASE_URL),
+        api_version=str(config.get("api_version") or DEFAULT_API_VERSION),
+        access_token=str(config.get("access_token", "")),
+        rate_key=f"meta:{inbox_id}",
+    )
 
 
 class GraphCallFailed(ConnectorError):
@@ -59,14 +70,15 @@ def post(
 ) -> dict[str, Any]:
     """POST JSON (or a multipart form with `files`); returns the JSON answer.
     Raises TemporarySendError or PermanentSendError."""
+    if settings.rate_key:
+        wait_for_token(settings.rate_key, RATE)
     try:
-        response = httpx.post(
+        response = client().post(
             settings.url(path),
             json=payload if files is None else None,
             data=data,
             files=files,
             headers=settings.headers,
-            timeout=TIMEOUT,
         )
     except httpx.TimeoutException:
         raise TemporarySendError(_("Meta did not answer in time.")) from None
@@ -75,56 +87,20 @@ def post(
     if response.is_success:
         return _json(response)
     error = error_from_response(response.status_code, _json(response))
-    if error.temporary:
-        raise TemporarySendError(error.plain_words())
+    if error.temporary or response.status_code == 429:
+        raise TemporarySendError(error.plain_words(), retry_after=retry_after_seconds(response))
     raise PermanentSendError(error.plain_words())
 
 
 def get(settings: GraphSettings, path: str, params: dict[str, str] | None = None) -> dict:
     """GET a Graph node; raises GraphCallFailed."""
     try:
-        response = httpx.get(
-            settings.url(path), params=params, headers=settings.headers, timeout=TIMEOUT
-        )
+        response = client().get(settings.url(path), params=params, headers=settings.headers)
     except httpx.HTTPError as error:
         raise GraphCallFailed(GraphError(code=None, message=str(error))) from None
     if not response.is_success:
         raise GraphCallFailed(error_from_response(response.status_code, _json(response)))
     return _json(response)
-
-
-def download(
-    settings: GraphSettings, url: str, max_bytes: int, *, authenticated: bool = True
-) -> tuple[bytes, str]:
-    """The bytes and content type at `url` (a media URL the Graph API gave),
-    read at most `max_bytes` + 1 so that an oversized file is refused without
-    being read whole. `authenticated=False` for Messenger's and Instagram's
-    CDN links, which are signed URLs: the token must not travel to a CDN.
-    Raises GraphCallFailed, or MediaTooLarge."""
-    headers = settings.headers if authenticated else {"User-Agent": settings.headers["User-Agent"]}
-    try:
-        with httpx.stream("GET", url, headers=headers, timeout=TIMEOUT) as response:
-            if not response.is_success:
-                raise GraphCallFailed(GraphError(code=None, http_status=response.status_code))
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise MediaTooLarge(int(declared))
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise MediaTooLarge(size)
-                chunks.append(chunk)
-            content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-            return b"".join(chunks), content_type
-    except httpx.HTTPError as error:
-        raise GraphCallFailed(GraphError(code=None, message=str(error))) from None
-
-
-class MediaTooLarge(ConnectorError):
-    def __init__(self, size: int) -> None:
-        super().__init__(f"{size} bytes")
-        self.size = size
 
 
 def _json(response: httpx.Response) -> Any:

@@ -16,6 +16,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import Field, HttpUrl
@@ -29,21 +30,29 @@ from relais.connectors.base import (
     PermanentSendError,
     SendResult,
 )
+from relais.connectors.media import MediaRefused, download_media
 from relais.connectors.meta import graph, replies
-from relais.connectors.meta.delivery import StatusReport, Translation
 from relais.connectors.meta.events import (
     Comment,
-    ParsedEvents,
+    MalformedEvents,
     PrivateMessage,
     Receipt,
     parse_events,
 )
-from relais.connectors.meta.signature import check_handshake, verify_signature
+from relais.connectors.meta.webhook import answer_handshake, check_signature
 from relais.connectors.meta.window import HUMAN_AGENT_WINDOW, window_is_open
+from relais.connectors.webhooks import (
+    MalformedPayload,
+    StatusUpdate,
+    WebhookRequest,
+    WebhookResponse,
+    WebhookResult,
+    webhook_path,
+)
 
 if TYPE_CHECKING:
     from relais.connectors.models import Inbox
-    from relais.conversations.models import Message
+    from relais.conversations.models import Conversation, Message
 
 log = logging.getLogger(__name__)
 SECRET_FIELDS = ("access_token", "app_secret", "verify_token")
@@ -60,7 +69,6 @@ class SocialConfig(InboxConfig):
     fetch_profile: bool = True
     # Answer up to seven days with the HUMAN_AGENT tag (needs Meta's approval).
     human_agent_tag: bool = False
-    max_media_bytes: int = Field(16 * 1024 * 1024, ge=1, le=100 * 1024 * 1024)
 
 
 class SocialConnector(Connector):
@@ -87,32 +95,50 @@ class SocialConnector(Connector):
             return [{"field": self.account_field, "message": message}]
         return []
 
-    def challenge(self, inbox: Inbox, params: dict[str, str]) -> str:
-        return check_handshake(params, inbox.config.get("verify_token", ""))
+    def public_urls(self, inbox: Inbox) -> dict[str, str]:
+        return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
-    def read_delivery(self, inbox: Inbox, body: bytes, signature: str | None) -> ParsedEvents:
-        """Signature first, then parsing. Raises SignatureMismatch, MalformedEvents."""
-        verify_signature(inbox.config.get("app_secret", ""), body, signature)
+    def handshake(self, inbox: Inbox, request: WebhookRequest) -> WebhookResponse:
+        """Echo hub.challenge for our verify token; 403 otherwise."""
+        return answer_handshake(request, inbox.config.get("verify_token", ""))
+
+    def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
+        """Signature first, then private messages (files fetched, new senders'
+        names asked once), public comments and delivery/read receipts."""
+        check_signature(request, inbox.config.get("app_secret", ""))
         account_id = str(inbox.config.get(self.account_field, ""))
-        return parse_events(body, object_type=self.object_type, account_id=account_id)
-
-    # --- inbound -----------------------------------------------------------
-
-    def translate(self, inbox: Inbox, parsed: ParsedEvents) -> Translation:
-        """Messages (files fetched, new senders' names asked), public comments
-        and status reports of a parsed delivery."""
+        try:
+            parsed = parse_events(request.body, object_type=self.object_type, account_id=account_id)
+        except MalformedEvents as error:
+            raise MalformedPayload(str(error)) from None
         messages = [self.message_to_inbound(inbox, item) for item in parsed.messages]
         messages += [self.comment_to_inbound(inbox, item) for item in parsed.comments]
         statuses = [
-            report for receipt in parsed.receipts for report in self.receipt_reports(inbox, receipt)
+            update for receipt in parsed.receipts for update in self.receipt_updates(inbox, receipt)
         ]
-        return Translation(messages=messages, statuses=statuses, ignored=list(parsed.ignored))
+        return WebhookResult(messages=messages, statuses=statuses, ignored=list(parsed.ignored))
 
-    def receipt_reports(self, inbox: Inbox, receipt: Receipt) -> list[StatusReport]:
+    def reply_constraints(self, conversation: Conversation) -> dict[str, Any]:
+        base = super().reply_constraints(conversation)
+        if base["public"]:
+            notes = [_("A public answer is seen by everyone; a private one can be sent once.")]
+            return {
+                **base,
+                "max_length": self.max_text_length,
+                "private_reply": True,
+                "notes": notes,
+            }
+        return {
+            **base,
+            "max_length": self.max_text_length,
+            "window_closes_at": replies.window_end(conversation.pk),
+        }
+
+    def receipt_updates(self, inbox: Inbox, receipt: Receipt) -> list[StatusUpdate]:
         """A receipt naming messages reports those; a read watermark (Messenger)
         reports each of our messages to that person sent up to it."""
         if receipt.mids:
-            return [StatusReport(mid, receipt.status) for mid in receipt.mids]
+            return [StatusUpdate(mid, receipt.status) for mid in receipt.mids]
         if receipt.watermark is None:
             return []
         from relais.conversations.models import DeliveryStatus, Direction, Message
@@ -126,7 +152,7 @@ class SocialConnector(Connector):
             conversation__contact__identities__value=receipt.sender_id,
         ).exclude(provider_message_id="")
         mids = unread.values_list("provider_message_id", flat=True)
-        return [StatusReport(mid, receipt.status) for mid in mids]
+        return [StatusUpdate(mid, receipt.status) for mid in mids]
 
     def message_to_inbound(self, inbox: Inbox, message: PrivateMessage) -> InboundMessage:
         identity = IdentityRef(self.message_identity, message.sender_id)
@@ -152,35 +178,57 @@ class SocialConnector(Connector):
             "parent_id": comment.parent_id,
             **comment.metadata,
         }
+        identity = IdentityRef(self.comment_identity, comment.author_id)
         return InboundMessage(
             inbox_id=inbox.pk,
             body=comment.body or _("(A comment without text.)"),
-            identities=[IdentityRef(self.comment_identity, comment.author_id)],
+            identities=[identity],
             provider_message_id=f"comment:{comment.comment_id}",
             contact_name=comment.author_name,
             sent_at=comment.sent_at,
-            metadata={self.kind: facts, "public": True, "thread": f"post:{comment.post_id}"},
+            metadata={self.kind: facts},
+            public=True,
+            conversation_id=self._post_thread(inbox, comment.post_id, identity),
+        )
+
+    def _post_thread(self, inbox: Inbox, post_id: str, identity: IdentityRef) -> int | None:
+        """The open public conversation of this commenter under this post, if
+        any: their next comment there joins it (the pipeline checks that it is
+        the same inbox and contact)."""
+        from relais.conversations.models import Direction, Message, Status
+
+        return (
+            Message.objects.filter(
+                inbox_id=inbox.pk,
+                direction=Direction.INBOUND,
+                conversation__is_public=True,
+                conversation__contact__identities__kind=identity.kind,
+                conversation__contact__identities__value=identity.value,
+                **{f"metadata__{self.kind}__post_id": post_id},
+            )
+            .exclude(conversation__status=Status.RESOLVED)
+            .order_by("-id")
+            .values_list("conversation_id", flat=True)
+            .first()
         )
 
     def _fetch_attachments(
         self, config: dict, message: PrivateMessage
     ) -> tuple[list[InboundAttachment], list[str]]:
-        settings, limit = self.graph_settings(config), int(config.get("max_media_bytes") or 0)
+        """Meta's CDN links are signed URLs: fetched without the token, which
+        must not travel to a CDN."""
         files, refusals = [], []
         for index, ref in enumerate(message.attachments, start=1):
             try:
-                data, content_type = graph.download(settings, ref.url, limit, authenticated=False)
-            except graph.MediaTooLarge as error:
-                refusals.append(
-                    _("(File not received: %(size)d bytes, more than the %(limit)d allowed.)")
-                    % {"size": error.size, "limit": limit}
+                files.append(
+                    download_media(
+                        ref.url,
+                        max_bytes=settings.RELAIS_MEDIA_MAX_BYTES,
+                        filename=f"{ref.type}-{index}",
+                    )
                 )
-                continue
-            except graph.GraphCallFailed as error:
-                refusals.append(_("(File not received: %(reason)s)") % {"reason": error})
-                continue
-            name = f"{ref.type}-{index}"
-            files.append(InboundAttachment(name, content_type or "application/octet-stream", data))
+            except MediaRefused as refusal:
+                refusals.append(_("(File not received: %(reason)s)") % {"reason": refusal})
         return files, refusals
 
     def _profile_name(self, config: dict, identity: IdentityRef) -> str:
@@ -193,7 +241,7 @@ class SocialConnector(Connector):
             return ""
         try:
             profile = graph.get(
-                self.graph_settings(config), identity.value, {"fields": self.profile_fields}
+                graph.settings_for(0, config), identity.value, {"fields": self.profile_fields}
             )
         except graph.GraphCallFailed as error:
             log.info("profile look-up failed", extra={"reason": str(error)})
@@ -202,13 +250,6 @@ class SocialConnector(Connector):
 
     # --- outbound ----------------------------------------------------------
 
-    def graph_settings(self, config: dict) -> graph.GraphSettings:
-        return graph.GraphSettings(
-            api_base_url=str(config.get("api_base_url") or graph.DEFAULT_API_BASE_URL),
-            api_version=str(config.get("api_version") or graph.DEFAULT_API_VERSION),
-            access_token=str(config.get("access_token", "")),
-        )
-
     def send(self, message: Message) -> SendResult:
         if len(message.body) > self.max_text_length:
             raise PermanentSendError(
@@ -216,28 +257,28 @@ class SocialConnector(Connector):
             )
         latest = replies.latest_customer_message(message.conversation_id)
         facts = replies.channel_facts(latest, self.kind)
-        settings = self.graph_settings(message.inbox.config)
+        api = graph.settings_for(message.inbox_id, message.inbox.config)
         if facts.get("comment_id"):
-            return self._answer_comment(message, settings, str(facts["comment_id"]))
+            return self._answer_comment(message, api, str(facts["comment_id"]))
         if not facts.get("sender"):
             raise PermanentSendError(_("This conversation has no one to answer."))
         recipient = {"id": str(facts["sender"])}
-        return self._send_private(message, settings, recipient, self._messaging(message, latest))
+        return self._send_private(message, api, recipient, self._messaging(message, latest))
 
     def _answer_comment(
-        self, message: Message, settings: graph.GraphSettings, comment_id: str
+        self, message: Message, api: graph.GraphSettings, comment_id: str
     ) -> SendResult:
         mode = replies.reply_choice(message, replies.REPLY_MODE, replies.PUBLIC)
         if mode == replies.PRIVATE:
             # Meta's private reply: allowed once per comment, within seven days.
             recipient = {"comment_id": comment_id}
-            return self._send_private(message, settings, recipient, {"messaging_type": "RESPONSE"})
+            return self._send_private(message, api, recipient, {"messaging_type": "RESPONSE"})
         if mode != replies.PUBLIC:
             raise PermanentSendError(_("Choose a public or a private answer."))
         if message.attachments.exists():
             raise PermanentSendError(_("A public answer cannot carry files."))
         answer = graph.post(
-            settings, f"{comment_id}/{self.comment_reply_edge}", {"message": message.body}
+            api, f"{comment_id}/{self.comment_reply_edge}", {"message": message.body}
         )
         if not answer.get("id"):
             raise PermanentSendError(_("Meta accepted the comment but returned no id."))
@@ -256,28 +297,28 @@ class SocialConnector(Connector):
     def _send_private(
         self,
         message: Message,
-        settings: graph.GraphSettings,
+        api: graph.GraphSettings,
         recipient: dict[str, str],
         messaging: dict[str, str],
     ) -> SendResult:
         message_ids = []
         if message.body:
             payload = {"recipient": recipient, **messaging, "message": {"text": message.body}}
-            message_ids.append(sent_message_id(graph.post(settings, "me/messages", payload)))
+            message_ids.append(sent_message_id(graph.post(api, "me/messages", payload)))
         for attachment in message.attachments.all():
-            message_ids.append(self._send_file(settings, recipient, messaging, attachment))
+            message_ids.append(self._send_file(api, recipient, messaging, attachment))
         if not message_ids:
             raise PermanentSendError(_("The message is empty."))
         return SendResult(provider_message_id=message_ids[0], status="sent")
 
-    def _send_file(self, settings, recipient, messaging, attachment) -> str:
+    def _send_file(self, api, recipient, messaging, attachment) -> str:
         kind = ATTACHMENT_TYPES.get(attachment.content_type.split("/")[0], "file")
         with attachment.file.open("rb") as file:
             data = file.read()
         content = {"attachment": {"type": kind, "payload": {"is_reusable": False}}}
         form = {"recipient": json.dumps(recipient), **messaging, "message": json.dumps(content)}
         files = {"filedata": (attachment.filename, data, attachment.content_type)}
-        return sent_message_id(graph.post(settings, "me/messages", files=files, data=form))
+        return sent_message_id(graph.post(api, "me/messages", files=files, data=form))
 
 
 def sent_message_id(answer: dict[str, Any]) -> str:

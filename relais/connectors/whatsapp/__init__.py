@@ -16,21 +16,23 @@ from django.utils.translation import gettext_lazy
 
 from relais.connectors.base import Connector, PermanentSendError, SendResult
 from relais.connectors.meta import graph, replies
-from relais.connectors.meta.delivery import StatusReport, Translation
-from relais.connectors.meta.signature import check_handshake, verify_signature
-from relais.connectors.whatsapp import sending
-from relais.connectors.whatsapp.config import (
-    SECRET_FIELDS,
-    WhatsAppConfig,
-    find_template,
-    graph_settings,
+from relais.connectors.meta.webhook import answer_handshake, check_signature
+from relais.connectors.webhooks import (
+    MalformedPayload,
+    StatusUpdate,
+    WebhookRequest,
+    WebhookResponse,
+    WebhookResult,
+    webhook_path,
 )
+from relais.connectors.whatsapp import sending
+from relais.connectors.whatsapp.config import SECRET_FIELDS, WhatsAppConfig, find_template
 from relais.connectors.whatsapp.inbound import to_inbound
-from relais.connectors.whatsapp.parsing import ParsedWebhook, parse_webhook
+from relais.connectors.whatsapp.parsing import MalformedWebhook, parse_webhook
 
 if TYPE_CHECKING:
     from relais.connectors.models import Inbox
-    from relais.conversations.models import Message
+    from relais.conversations.models import Conversation, Message
 
 WHATSAPP_KIND = "whatsapp"
 
@@ -60,22 +62,25 @@ class WhatsAppConnector(Connector):
             return [{"field": "phone_number_id", "message": message}]
         return []
 
-    def challenge(self, inbox: Inbox, params: dict[str, str]) -> str:
-        """The hub.challenge to echo; raises HandshakeRefused."""
-        return check_handshake(params, inbox.config.get("verify_token", ""))
+    def public_urls(self, inbox: Inbox) -> dict[str, str]:
+        return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
-    def read_delivery(self, inbox: Inbox, body: bytes, signature: str | None) -> ParsedWebhook:
-        """Check the signature first, then parse: unsigned input is never parsed.
-        Raises SignatureMismatch or MalformedWebhook."""
-        verify_signature(inbox.config.get("app_secret", ""), body, signature)
-        return parse_webhook(body, inbox.config.get("phone_number_id", ""))
+    def handshake(self, inbox: Inbox, request: WebhookRequest) -> WebhookResponse:
+        """Echo hub.challenge for our verify token; 403 otherwise."""
+        return answer_handshake(request, inbox.config.get("verify_token", ""))
 
-    def translate(self, inbox: Inbox, parsed: ParsedWebhook) -> Translation:
-        """Messages (files fetched) and status reports of a parsed delivery."""
-        return Translation(
+    def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
+        """Signature first (unsigned input is never parsed), then the messages
+        (files fetched) and status changes about this inbox's number."""
+        check_signature(request, inbox.config.get("app_secret", ""))
+        try:
+            parsed = parse_webhook(request.body, inbox.config.get("phone_number_id", ""))
+        except MalformedWebhook as error:
+            raise MalformedPayload(str(error)) from None
+        return WebhookResult(
             messages=[to_inbound(inbox.pk, inbox.config, item) for item in parsed.messages],
             statuses=[
-                StatusReport(
+                StatusUpdate(
                     change.wamid, change.status, change.error.plain_words() if change.error else ""
                 )
                 for change in parsed.statuses
@@ -83,13 +88,25 @@ class WhatsAppConnector(Connector):
             ignored=list(parsed.ignored),
         )
 
+    def reply_constraints(self, conversation: Conversation) -> dict[str, Any]:
+        closes_at = replies.window_end(conversation.pk)
+        notes = [_("Outside the 24-hour window, only approved templates can be sent.")]
+        templates = [t["name"] for t in conversation.inbox.config.get("templates") or ()]
+        return {
+            **super().reply_constraints(conversation),
+            "max_length": sending.MAX_TEXT_LENGTH,
+            "window_closes_at": closes_at,
+            "templates": templates,
+            "notes": notes,
+        }
+
     def send(self, message: Message) -> SendResult:
         config = message.inbox.config
         latest = replies.latest_customer_message(message.conversation_id)
         to = replies.channel_facts(latest, WHATSAPP_KIND).get("from") or _phone_of(message)
         if not to:
             raise PermanentSendError(_("This conversation has no WhatsApp number to answer."))
-        settings = graph_settings(config)
+        settings = graph.settings_for(message.inbox_id, config)
         path = f"{config['phone_number_id']}/messages"
         payloads = outbound_payloads(message, to, latest)
         wamids = [sending.sent_message_id(graph.post(settings, path, p)) for p in payloads]

@@ -6,12 +6,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from relais.connectors.base import InboxConfig
-from relais.connectors.meta.graph import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION, GraphSettings
+from relais.connectors.meta.graph import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
 
 SECRET_FIELDS = ("access_token", "app_secret", "verify_token")
-# Cloud API limits for media a customer sends (Meta's own cap is 100 MB for
-# documents); we keep less by default and refuse, keeping the text, beyond.
-DEFAULT_MAX_MEDIA_BYTES = 16 * 1024 * 1024
 
 
 class WhatsAppTemplate(BaseModel):
@@ -35,7 +32,6 @@ class WhatsAppConfig(InboxConfig):
     api_base_url: HttpUrl = HttpUrl(DEFAULT_API_BASE_URL)
     api_version: str = Field(DEFAULT_API_VERSION, pattern=r"^v\d{1,3}\.\d{1,2}$")
     templates: list[WhatsAppTemplate] = Field(default_factory=list, max_length=200)
-    max_media_bytes: int = Field(DEFAULT_MAX_MEDIA_BYTES, ge=1, le=100 * 1024 * 1024)
 
     @field_validator("templates")
     @classmethod
@@ -49,14 +45,6 @@ class WhatsAppConfig(InboxConfig):
                 raise ValueError(f"template {template.name} ({template.language}) is listed twice")
             seen.add(key)
         return templates
-
-
-def graph_settings(config: dict) -> GraphSettings:
-    return GraphSettings(
-        api_base_url=str(config.get("api_base_url") or DEFAULT_API_BASE_URL),
-        api_version=str(config.get("api_version") or DEFAULT_API_VERSION),
-        access_token=str(config.get("access_token", "")),
-    )
 
 
 def find_template(config: dict, name: str, language: str = "") -> dict | None:

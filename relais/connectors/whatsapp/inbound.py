@@ -1,45 +1,33 @@
-"""A parsed WhatsApp delivery turned into the pipeline's InboundMessages, with
-the customers' files fetched from the Graph API (two calls: the media node
-gives a short-lived URL, which is read with the token), size- and type-checked.
-A file refused or unreachable never loses the message: its text is kept, with a
-line saying what was not received."""
+"""Parsed WhatsApp messages turned into the pipeline's InboundMessages, with
+the customers' files fetched from the Graph API: the media node
+(`GET /{media-id}`) gives a short-lived URL, read with the token, within
+RELAIS_MEDIA_MAX_BYTES and the types below (connectors.media). A file refused
+or unreachable never loses the message: its text is kept, with a line saying
+what was not received."""
 
 from __future__ import annotations
 
 import logging
 
-import filetype
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from relais.connectors.base import IdentityRef, InboundAttachment, InboundMessage
+from relais.connectors.media import MESSAGING_MEDIA, MediaRefused, download_media
 from relais.connectors.meta import graph
-from relais.connectors.whatsapp.config import graph_settings
 from relais.connectors.whatsapp.parsing import CustomerMessage, MediaRef
 
 log = logging.getLogger(__name__)
 
-# Types the Cloud API delivers (Meta's list of supported media), nothing else.
-ALLOWED_TYPES = {
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "audio/aac",
-    "audio/amr",
-    "audio/mpeg",
-    "audio/mp4",
-    "audio/ogg",
-    "video/mp4",
-    "video/3gpp",
-    "application/pdf",
-    "text/plain",
+# What the Cloud API delivers: images, audio, video, stickers (image/webp),
+# PDF and text, and the office documents Meta lists as supported.
+ALLOWED_TYPES = (
+    *MESSAGING_MEDIA,
     "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-EXTENSIONS = {"image": "jpg", "sticker": "webp", "audio": "ogg", "video": "mp4", "document": "bin"}
+    "application/vnd.openxmlformats-officedocument.",
+)
 
 
 def to_inbound(inbox_id: int, config: dict, message: CustomerMessage) -> InboundMessage:
@@ -47,12 +35,13 @@ def to_inbound(inbox_id: int, config: dict, message: CustomerMessage) -> Inbound
     metadata = {"whatsapp": {"type": message.type, "from": message.phone, **message.metadata}}
     attachments, body = [], message.body
     if message.media is not None:
-        attachment, refusal = fetch_media(config, message.media)
-        if attachment is not None:
-            attachments.append(attachment)
-        else:
-            metadata["whatsapp"]["media_refused"] = refusal
-            body = "\n".join(part for part in (body, refusal) if part)
+        try:
+            attachments.append(fetch_media(inbox_id, config, message.media))
+        except MediaRefused as refusal:
+            log.info("whatsapp media refused", extra={"inbox_id": inbox_id, "reason": str(refusal)})
+            note = _("(File not received: %(reason)s)") % {"reason": refusal}
+            metadata["whatsapp"]["media_refused"] = str(refusal)
+            body = "\n".join(part for part in (body, note) if part)
     return InboundMessage(
         inbox_id=inbox_id,
         body=body,
@@ -65,34 +54,26 @@ def to_inbound(inbox_id: int, config: dict, message: CustomerMessage) -> Inbound
     )
 
 
-def fetch_media(config: dict, media: MediaRef) -> tuple[InboundAttachment | None, str]:
-    """(the file, "") or (None, why it was not kept, for the agent)."""
-    settings = graph_settings(config)
-    limit = int(config.get("max_media_bytes") or 0)
+def fetch_media(inbox_id: int, config: dict, media: MediaRef) -> InboundAttachment:
+    """The customer's file; raises MediaRefused with the reason."""
+    limit = settings.RELAIS_MEDIA_MAX_BYTES
+    graph_settings = graph.settings_for(inbox_id, config)
     try:
-        node = graph.get(settings, media.media_id, {"phone_number_id": config["phone_number_id"]})
-        declared = int(node.get("file_size") or 0)
-        if declared > limit:
-            raise graph.MediaTooLarge(declared)
-        data, served_type = graph.download(settings, str(node.get("url", "")), limit)
-    except graph.MediaTooLarge as error:
-        return None, _("(File not received: %(size)d bytes, more than the %(limit)d allowed.)") % {
-            "size": error.size,
-            "limit": limit,
-        }
+        node = graph.get(
+            graph_settings, media.media_id, {"phone_number_id": config["phone_number_id"]}
+        )
     except graph.GraphCallFailed as error:
-        log.warning("whatsapp media fetch failed", extra={"media_id": media.media_id})
-        return None, _("(File not received: %(reason)s)") % {"reason": error}
-    content_type = _sniffed_type(data) or media.mime_type or served_type
-    if content_type not in ALLOWED_TYPES:
-        return None, _("(File not received: the type %(type)s is not accepted.)") % {
-            "type": content_type or "?"
-        }
-    filename = media.filename or f"{media.kind}.{EXTENSIONS.get(media.kind, 'bin')}"
-    return InboundAttachment(filename=filename, content_type=content_type, data=data), ""
-
-
-def _sniffed_type(data: bytes) -> str:
-    # Trust the bytes over the declared type: a "JPEG" that is a program stays out.
-    kind = filetype.guess(data)
-    return kind.mime if kind else ""
+        raise MediaRefused(str(error)) from None
+    # Meta says the size up front: an oversized file is refused without a download.
+    if int(node.get("file_size") or 0) > limit:
+        raise MediaRefused(
+            _("the file is larger than %(size)d KiB: it was not kept") % {"size": limit // 1024}
+        )
+    return download_media(
+        str(node.get("url", "")),
+        max_bytes=limit,
+        allowed_types=ALLOWED_TYPES,
+        headers=graph_settings.headers,
+        filename=media.filename or media.kind,
+        declared_type=media.mime_type or str(node.get("mime_type", "")),
+    )
