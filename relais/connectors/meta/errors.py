@@ -58,7 +58,10 @@ class GraphError:
         explanation = explain(self.code, self.subcode)
         said = " — ".join(part for part in (self.message, self.details) if part)
         if explanation and said:
-            return f"{explanation} ({_('Meta says:')} {said})"
+            return _("%(explanation)s (Meta says: %(said)s)") % {
+                "explanation": explanation,
+                "said": said,
+            }
         return explanation or said or _("Meta refused the message without saying why.")
 
 
