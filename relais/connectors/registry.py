@@ -3,9 +3,12 @@
 from relais.connectors.api_channel import ApiChannelConnector
 from relais.connectors.base import Connector
 from relais.connectors.email import EmailConnector
+from relais.connectors.instagram import InstagramConnector
+from relais.connectors.messenger import MessengerConnector
 from relais.connectors.sms import SmsConnector
 from relais.connectors.telegram import TelegramConnector
 from relais.connectors.webchat import WebchatConnector
+from relais.connectors.whatsapp import WhatsAppConnector
 from relais.connectors.x import XConnector
 
 CONNECTORS: dict[str, Connector] = {
@@ -17,6 +20,9 @@ CONNECTORS: dict[str, Connector] = {
         TelegramConnector(),
         SmsConnector(),
         XConnector(),
+        WhatsAppConnector(),
+        MessengerConnector(),
+        InstagramConnector(),
     )
 }
 
