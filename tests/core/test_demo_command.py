@@ -33,6 +33,8 @@ def test_demo_without_serving_loads_once_and_prints_how_to_log_in(db):
     assert "http://127.0.0.1:8123/login/" in first
     assert "http://127.0.0.1:8123/demo/shop/" in first
     assert "http://127.0.0.1:8123/api/v1/docs" in first
+    assert "http://127.0.0.1:8123/help/" in first
+    assert "http://127.0.0.1:8123/community/" in first
     assert DEMO_PASSWORD in first
     if "email" in registry.CONNECTORS:
         inbox = Inbox.objects.get(kind="email")

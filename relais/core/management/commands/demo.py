@@ -102,7 +102,9 @@ def login_instructions(
     return f"""
 Relais demo
   Agent console  {base}/login/
-  Demo shop      {base}/demo/shop/   (chat as a customer in the widget)
+  Demo shop      {base}/demo/shop/   (the helpbox, the bot, then an agent)
+  Help center    {base}/help/
+  Community      {base}/community/
 {mail}  API docs       {base}/api/v1/docs
 
   Every account's password: {summary.password}
