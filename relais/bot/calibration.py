@@ -12,7 +12,7 @@ those of a question about a subject the knowledge base lacks, close to its
 domain, the hard kind. Known out-of-scope questions (an "unanswered" log) may
 be added. Together they weigh as ``out_of_scope_share`` of the traffic, and
 the known ones must moreover be refused (handed over or clarified) at least
-``refusal`` of the time.
+``refusal`` of the time, by the same lower bound.
 
 The answer threshold is the lowest confidence at which the answered share
 stays precise enough, judged by the lower Wilson bound, so that a few hundred
@@ -138,7 +138,11 @@ def refusal_threshold(outside: Sequence[Asked], refusal: float) -> float:
     """The least answer threshold that leaves ``refusal`` of these out-of-scope
     questions unanswered (0 without any)."""
     tops = sorted((a.scores[0] for a in outside if a.scores), reverse=True)
-    allowed = math.floor((1 - refusal) * len(outside))  # may be answered
+    total = len(outside)
+    # As for precision, the refused share is judged by its lower Wilson bound.
+    allowed = 0  # how many may be answered
+    while allowed < total and wilson_lower_bound(total - allowed - 1, total) >= refusal:
+        allowed += 1
     if allowed >= len(tops):
         return 0.0
     return min(math.nextafter(tops[allowed], 2.0), 1.0)
