@@ -12,7 +12,7 @@ those of a question about a subject the knowledge base lacks, close to its
 domain, the hard kind. Known out-of-scope questions (an "unanswered" log) may
 be added. Together they weigh as ``out_of_scope_share`` of the traffic, and
 the known ones must moreover be refused (handed over or clarified) at least
-``refusal`` of the time.
+``refusal`` of the time, by the same lower bound.
 
 The answer threshold is the lowest confidence at which the answered share
 stays precise enough, judged by the lower Wilson bound, so that a few hundred
@@ -37,6 +37,7 @@ LARGE = 5_000  # variants from which one fold is enough
 FOLDS = 5
 Z = 1.0  # one standard error: strict on a few dozen questions, close to the rate on thousands
 SEARCHED = 5  # candidates looked at per question
+BAND = 10  # fewest candidates judged together for the clarify threshold
 
 
 @dataclass(frozen=True)
@@ -137,15 +138,24 @@ def refusal_threshold(outside: Sequence[Asked], refusal: float) -> float:
     """The least answer threshold that leaves ``refusal`` of these out-of-scope
     questions unanswered (0 without any)."""
     tops = sorted((a.scores[0] for a in outside if a.scores), reverse=True)
-    allowed = math.floor((1 - refusal) * len(outside))  # may be answered
+    total = len(outside)
+    # As for precision, the refused share is judged by its lower Wilson bound.
+    allowed = 0  # how many may be answered
+    while allowed < total and wilson_lower_bound(total - allowed - 1, total) >= refusal:
+        allowed += 1
     if allowed >= len(tops):
         return 0.0
     return min(math.nextafter(tops[allowed], 2.0), 1.0)
 
 
 def clarify_threshold(asked: Sequence[Asked], answer: float, plausible: float) -> float:
-    """The lowest score at which articles offered below ``answer`` are right
-    ``plausible`` of the time (weighted)."""
+    """The lowest score at which an article offered below ``answer`` is still
+    right ``plausible`` of the time.
+
+    Judged locally, on successive bands of scores going down (a running total
+    from the top would let many good high scores carry hopeless low ones),
+    and stopping at the first band below the mark.
+    """
     offered = sorted(
         (
             (score, correct, a.weight)
@@ -155,13 +165,14 @@ def clarify_threshold(asked: Sequence[Asked], answer: float, plausible: float) -
         ),
         reverse=True,
     )
-    best, right, total = answer, 0.0, 0.0
-    for position, (score, correct, weight) in enumerate(offered):
-        right += weight * correct
-        total += weight
-        tied = position + 1 < len(offered) and offered[position + 1][0] == score
-        if not tied and right / total >= plausible:
-            best = score
+    band = max(BAND, len(offered) // 20)
+    best = answer
+    for start in range(0, len(offered), band):
+        members = offered[start : start + band]
+        right = sum(weight * correct for _, correct, weight in members)
+        if right / sum(weight for _, _, weight in members) < plausible:
+            break
+        best = members[-1][0]
     return min(best, answer)
 
 
@@ -176,19 +187,25 @@ def calibrate(
     refusal: float = REFUSAL,
     seed: int = 0,
     build: Callable[[list[Document]], Index] = build_index,
+    index: Index | None = None,
 ) -> Calibration:
     """Thresholds for ``decide`` on an index of these documents.
 
     Builds one index per fold (one for a large knowledge base, five for a
-    small one); with no variant to hold out, returns the defaults.
+    small one); with no variant to hold out, returns the defaults. ``index``,
+    the one the bot will use, if already built, scores the known out-of-scope
+    questions.
     """
     in_scope: list[Asked] = []
     outside: list[Asked] = []
     for number, (kept, held) in enumerate(folds(documents, seed)):
-        index = build(kept)
-        in_scope += ask(index, held, locale)
-        if number == 0:
-            outside += ask(index, [(question, None) for question in out_of_scope], locale)
+        fold_index = build(kept)
+        in_scope += ask(fold_index, held, locale)
+        if number == 0 and index is None:
+            outside += ask(fold_index, [(question, None) for question in out_of_scope], locale)
+    if index is not None:
+        # The full index is surer of itself than a fold's: refuse on its scores.
+        outside += ask(index, [(question, None) for question in out_of_scope], locale)
     outside_known = list(outside)
     if not in_scope:
         return Calibration(Thresholds(), 0, 0.0, 0.0)

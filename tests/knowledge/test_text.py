@@ -3,7 +3,7 @@ from relais.knowledge.retrieval.text import fold_accents, language_of, normalise
 
 def test_french_plurals_and_verb_forms_share_a_stem():
     assert tokenize("remboursements", "fr") == tokenize("rembourser", "fr")
-    assert tokenize("livrée", "fr") == tokenize("livraison livré", "fr")[1:]
+    assert tokenize("livrée", "fr") == tokenize("livraison", "fr") == tokenize("livrer", "fr")
     assert tokenize("commandes", "fr") == tokenize("commandé", "fr")
 
 

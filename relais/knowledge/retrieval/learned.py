@@ -12,6 +12,7 @@ scikit-learn (and numpy, scipy) come with the extra; without them ``train``
 returns ``None`` and the index ranks with BM25 alone.
 """
 
+import re
 from dataclasses import dataclass
 from importlib.util import find_spec
 from typing import Any
@@ -24,8 +25,8 @@ from relais.knowledge.retrieval.text import normalise, tokenize
 EMBEDDING_WEIGHT = 2.0
 # Inverse regularisation of the logistic regression.
 C = 20.0
-# Body text taken as one more example for articles with few variants.
-BODY_EXAMPLE_CHARS = 300
+# Sentences of an article's body taken as training examples, at most.
+BODY_SENTENCES = 12
 
 
 def available() -> bool:
@@ -41,12 +42,20 @@ def examples(documents: list[Document]) -> tuple[list[str], list[int]]:
     """Training texts and their article numbers: variants, title, short bodies."""
     texts, labels = [], []
     for number, document in enumerate(documents):
-        own = [document.title, *document.questions]
-        if len(document.questions) < 5 and document.body:
-            own.append(document.body[:BODY_EXAMPLE_CHARS])
+        own = [document.title, *document.questions, *body_sentences(document.body)]
         texts.extend(own)
         labels.extend([number] * len(own))
     return texts, labels
+
+
+def body_sentences(body: str) -> list[str]:
+    """The body's lines and sentences, Markdown marks dropped: an article's
+    answer names what it is about ("transporteur", "samedi", "RGPD") in words
+    its question variants may not use."""
+    plain = re.sub(r"[*_`#>|]+", " ", body)
+    pieces = re.split(r"(?<=[.!?:;])\s+|\n+", plain)
+    sentences = [" ".join(piece.split()) for piece in pieces]
+    return [sentence for sentence in sentences if len(sentence) > 15][:BODY_SENTENCES]
 
 
 def _tfidf_product(vectoriser: Any, coefficients: Any, text: str) -> Any:

@@ -137,10 +137,18 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(LANGUAGES[language])
 
 
+# Snowball leaves French nouns in -aison whole; customers write the verb as
+# often as the noun ("livraison", "livré", "livrer"), so the noun loses it too.
+FRENCH_NOUN_SUFFIX = "aison"
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
     """One word's matching form: Snowball stem, then accents folded."""
-    return fold_accents(_stemmer(language).stemWord(word))
+    stemmed = fold_accents(_stemmer(language).stemWord(word))
+    if language == "fr" and stemmed.endswith(FRENCH_NOUN_SUFFIX) and len(stemmed) > 7:
+        return stemmed[: -len(FRENCH_NOUN_SUFFIX)]
+    return stemmed
 
 
 def words(text: str, locale: str | None = None) -> list[str]:
