@@ -122,6 +122,9 @@ class Connector:
     # numbered lines in the text.
     supports_bot: ClassVar[bool] = False
     supports_quick_replies: ClassVar[bool] = False
+    # False for a channel that lives on another kind's inboxes (callback
+    # requests arrive on API inboxes): no inbox of its own can be created.
+    has_inboxes: ClassVar[bool] = True
 
     def validate_config(self, data: dict[str, Any]) -> dict[str, Any]:
         """Validate kind-specific fields; raises pydantic.ValidationError."""
@@ -168,7 +171,9 @@ class Connector:
         project's limit), "public" (the reply is seen by everyone),
         "private_reply" (the agent may answer a public post privately),
         "window_closes_at" (a datetime after which replies are refused, or None)
-        and "notes" (short plain-words remarks, e.g. SMS segments)."""
+        and "notes" (short plain-words remarks, e.g. SMS segments). Optional
+        keys: "text_disabled" (why no free text can be sent now: the console
+        disables the box and says so)."""
         return {
             "max_length": None,
             "public": bool(getattr(conversation, "is_public", False)),
@@ -176,3 +181,8 @@ class Connector:
             "window_closes_at": None,
             "notes": [],
         }
+
+    def request_context(self, conversation: Conversation) -> dict[str, Any] | None:
+        """What the customer's request told us beyond its text (a callback
+        request's orders and device), shown beside the timeline; None: nothing."""
+        return None

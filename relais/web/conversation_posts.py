@@ -33,7 +33,7 @@ from relais.web.forms import (
     first_error,
 )
 from relais.web.redirects import is_htmx, safe_return_url
-from relais.web.reply_files import accepts_files
+from relais.web.reply_files import accepts_files, reply_constraints
 
 Perform = Callable[[HttpRequest, Conversation], None]
 
@@ -75,6 +75,9 @@ def reply(request: HttpRequest, conversation: Conversation) -> None:
     files = form.cleaned_data["files"]
     if files and not accepts_files(conversation):
         raise InvalidInput(_("this channel cannot send files"))
+    disabled = reply_constraints(conversation).get("text_disabled")
+    if disabled:
+        raise InvalidInput(disabled)
     privately = request.POST.get("reply_privately") == "1"
     if conversation.is_public and not privately and request.POST.get("confirm_public") != "1":
         raise InvalidInput(_("this conversation is public: confirm that you reply publicly"))
