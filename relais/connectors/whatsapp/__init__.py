@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relais.connectors.base import Connector, PermanentSendError, SendResult
+from relais.connectors.base import (
+    Connector,
+    InboundAttachment,
+    PendingMedia,
+    PermanentSendError,
+    SendResult,
+)
 from relais.connectors.meta import graph, replies
 from relais.connectors.meta.webhook import answer_handshake, check_signature
 from relais.connectors.webhooks import (
@@ -27,7 +33,7 @@ from relais.connectors.webhooks import (
 )
 from relais.connectors.whatsapp import sending
 from relais.connectors.whatsapp.config import SECRET_FIELDS, WhatsAppConfig, find_template
-from relais.connectors.whatsapp.inbound import to_inbound
+from relais.connectors.whatsapp.inbound import fetch_media, to_inbound
 from relais.connectors.whatsapp.parsing import MalformedWebhook, parse_webhook
 
 if TYPE_CHECKING:
@@ -65,13 +71,16 @@ class WhatsAppConnector(Connector):
     def public_urls(self, inbox: Inbox) -> dict[str, str]:
         return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
+    def fetch_media(self, inbox: Inbox, media: PendingMedia) -> InboundAttachment:
+        return fetch_media(inbox.pk, inbox.config, media)
+
     def handshake(self, inbox: Inbox, request: WebhookRequest) -> WebhookResponse:
         """Echo hub.challenge for our verify token; 403 otherwise."""
         return answer_handshake(request, inbox.config.get("verify_token", ""))
 
     def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
         """Signature first (unsigned input is never parsed), then the messages
-        (files fetched) and status changes about this inbox's number."""
+        (files fetched later, in a task) and status changes about this inbox's number."""
         check_signature(request, inbox.config.get("app_secret", ""))
         try:
             parsed = parse_webhook(request.body, inbox.config.get("phone_number_id", ""))
