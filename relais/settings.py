@@ -243,6 +243,10 @@ RELAIS_PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "")
 # (photo, document, MMS) downloaded with a message.
 RELAIS_WEBHOOK_MAX_BYTES = int(os.environ.get("RELAIS_WEBHOOK_MAX_BYTES", str(1024 * 1024)))
 RELAIS_MEDIA_MAX_BYTES = int(os.environ.get("RELAIS_MEDIA_MAX_BYTES", str(10 * 1024 * 1024)))
+# Fetching a customer's file after a temporary failure: attempts, and the
+# first delay (doubled each time).
+RELAIS_MEDIA_MAX_ATTEMPTS = int(os.environ.get("RELAIS_MEDIA_MAX_ATTEMPTS", "5"))
+RELAIS_MEDIA_BACKOFF_SECONDS = float(os.environ.get("RELAIS_MEDIA_BACKOFF_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

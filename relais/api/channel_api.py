@@ -14,6 +14,7 @@ from relais.connectors.api_channel import (
     InvalidSignature,
     parse_signed_message,
 )
+from relais.connectors.callback import CallbackRequestPayload, parse_callback_request
 from relais.connectors.models import Inbox
 from relais.conversations.actions import receive_message
 
@@ -42,10 +43,14 @@ def _inline_refs(schema: dict) -> dict:
     return inline(schema)
 
 
-REQUEST_BODY = {
-    "required": True,
-    "content": {"application/json": {"schema": _inline_refs(InboundPayload.model_json_schema())}},
-}
+def _request_body(model) -> dict:
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": _inline_refs(model.model_json_schema())}},
+    }
+
+
+REQUEST_BODY = _request_body(InboundPayload)
 
 
 @router.post(
@@ -65,11 +70,38 @@ REQUEST_BODY = {
 def receive_api_message(request: HttpRequest, public_key: str):
     """Signed with X-Relais-Timestamp and X-Relais-Signature (see docs/channels/api.md).
     201 for a new message, 200 with the same ids when `message_id` was already received."""
+    return _receive(public_key, request, parse_signed_message)
+
+
+@router.post(
+    "/channels/api/{public_key}/callback-requests",
+    auth=None,
+    url_name="channel_api_callback_request",
+    response={
+        200: InboundAck,
+        201: InboundAck,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
+    openapi_extra={"requestBody": _request_body(CallbackRequestPayload)},
+)
+def receive_callback_request(request: HttpRequest, public_key: str):
+    """A customer asks to be called back (the app's "connected button"); signed
+    like messages. 201 for a new request, 200 with the same ids when
+    `request_id` was already received. A bad phone number is a 400."""
+    return _receive(public_key, request, parse_callback_request)
+
+
+def _receive(public_key: str, request: HttpRequest, parse) -> Status:
+    """Find the inbox, check the signature and parse with `parse`, then store:
+    the same answers for both endpoints."""
     inbox = Inbox.objects.filter(kind=API_KIND, public_key=public_key).first()
     if inbox is None:
         raise NotFound(_("no API inbox with this key"))
     try:
-        inbound = parse_signed_message(inbox, request.body, request.headers)
+        inbound = parse(inbox, request.body, request.headers)
     except InvalidSignature as error:
         raise Unauthorized(str(error), code="invalid_signature") from None
     except InvalidPayload as error:

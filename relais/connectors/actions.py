@@ -56,6 +56,8 @@ def create_inbox(*, by: Agent, kind: str, name: str, settings: dict[str, Any]) -
         connector = get_connector(kind)
     except UnknownChannelKind:
         raise InvalidInput(f"unknown channel kind: {kind}") from None
+    if not connector.has_inboxes:
+        raise InvalidInput(f"{kind} conversations arrive on other inboxes, not their own")
     name = _clean_name(name)
     config = _validated(connector, settings, inbox_id=None)
     with transaction.atomic():

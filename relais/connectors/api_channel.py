@@ -27,7 +27,7 @@ import hmac
 import json
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import phonenumbers
@@ -60,6 +60,7 @@ SIGNATURE_HEADER = "X-Relais-Signature"
 TIMESTAMP_HEADER = "X-Relais-Timestamp"
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
 SEND_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+PayloadModel = TypeVar("PayloadModel", bound=BaseModel)
 # Statuses a receiving server uses to say "later": retried like a 5xx.
 RETRYABLE_CLIENT_STATUSES = {408, 425, 429}
 
@@ -94,28 +95,38 @@ class InboundContact(BaseModel):
     @field_validator("email")
     @classmethod
     def _email_is_valid(cls, value: str) -> str:
-        value = value.strip().lower()
-        if value:
-            try:
-                validate_email(value)
-            except DjangoValidationError:
-                raise ValueError("not a valid e-mail address") from None
-        return value
+        return clean_email(value)
 
     @field_validator("phone")
     @classmethod
     def _phone_is_international(cls, value: str) -> str:
-        """Normalise to E.164, the form the phone channels store."""
-        value = value.strip()
-        if not value:
-            return value
+        return e164_phone(value)
+
+
+def clean_email(value: str) -> str:
+    """The address lower-cased ("" stays ""); raises ValueError if invalid."""
+    value = value.strip().lower()
+    if value:
         try:
-            number = phonenumbers.parse(value, None)
-        except phonenumbers.NumberParseException:
-            raise ValueError("not an international phone number (+33…)") from None
-        if not phonenumbers.is_valid_number(number):
-            raise ValueError("not a valid phone number")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError("not a valid e-mail address") from None
+    return value
+
+
+def e164_phone(value: str) -> str:
+    """Normalise to E.164, the form the phone channels store ("" stays "");
+    raises ValueError for a number that is not international and valid."""
+    value = value.strip()
+    if not value:
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError("not an international phone number (+33…)") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class InboundPayload(BaseModel):
@@ -164,20 +175,26 @@ def external_identity(inbox_id: int, external_id: str) -> IdentityRef:
     return IdentityRef("external_id", f"{inbox_id}:{external_id}", verified=True)
 
 
-def parse_payload(inbox: Inbox, body: bytes) -> InboundMessage:
-    """Translate a (signature-checked) JSON body into an InboundMessage."""
+def validated_body(model: type[PayloadModel], body: bytes, refusal: str) -> PayloadModel:
+    """`body` parsed as JSON into `model`; raises InvalidPayload with `refusal`
+    and the offending fields."""
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidPayload(f"malformed JSON: {error}") from None
     try:
-        payload = InboundPayload.model_validate(data)
+        return model.model_validate(data)
     except PydanticValidationError as error:
         fields = [
             {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
             for item in error.errors(include_url=False)
         ]
-        raise InvalidPayload("the message does not have the expected fields", fields) from None
+        raise InvalidPayload(refusal, fields) from None
+
+
+def parse_payload(inbox: Inbox, body: bytes) -> InboundMessage:
+    """Translate a (signature-checked) JSON body into an InboundMessage."""
+    payload = validated_body(InboundPayload, body, "the message does not have the expected fields")
     contact = payload.contact
     identities = [external_identity(inbox.pk, contact.external_id)]
     # E-mail and phone are the integrator's word, not proven: unverified, so a
@@ -219,8 +236,11 @@ class ApiChannelConnector(Connector):
 
     def public_urls(self, inbox: Inbox) -> dict[str, str]:
         # Not "webhook_url": that name is the config field for our outbound calls.
-        path = reverse("api:channel_api_inbound", kwargs={"public_key": inbox.public_key})
-        return {"inbound_url": path}
+        key = {"public_key": inbox.public_key}
+        return {
+            "inbound_url": reverse("api:channel_api_inbound", kwargs=key),
+            "callback_request_url": reverse("api:channel_api_callback_request", kwargs=key),
+        }
 
     def send(self, message: Message) -> SendResult:
         url = message.inbox.config.get("webhook_url")

@@ -42,6 +42,40 @@ class InboundAttachment:
     content_id: str = ""
 
 
+@dataclass(frozen=True)
+class PendingMedia:
+    """A file the customer sent, fetched after the message is stored (never
+    while the provider's webhook request is open): `ref` is what the provider
+    gave, a URL or a file id, that the connector's `fetch_media` reads; the
+    rest is what the provider announced ("" or 0: unknown). `attempts`
+    counts the temporary failures so far."""
+
+    ref: str
+    filename: str = ""
+    content_type: str = ""
+    size: int = 0
+    attempts: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "attempts": self.attempts,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PendingMedia:
+        return cls(
+            ref=str(data.get("ref", "")),
+            filename=str(data.get("filename") or ""),
+            content_type=str(data.get("content_type") or ""),
+            size=int(data.get("size") or 0),
+            attempts=int(data.get("attempts") or 0),
+        )
+
+
 @dataclass
 class InboundMessage:
     """A customer message, whatever the channel, as the pipeline receives it."""
@@ -59,6 +93,9 @@ class InboundMessage:
     sent_at: datetime | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     attachments: list[InboundAttachment] = field(default_factory=list)
+    # Files to fetch once the message is stored (conversations.media_fetch):
+    # the message lands at once with its text, its files follow.
+    pending_media: list[PendingMedia] = field(default_factory=list)
     # E-mail: a message that points at no conversation starts a new one (a new
     # subject is a new request) instead of joining the latest unresolved one.
     new_thread: bool = False
@@ -122,6 +159,9 @@ class Connector:
     # numbered lines in the text.
     supports_bot: ClassVar[bool] = False
     supports_quick_replies: ClassVar[bool] = False
+    # False for a channel that lives on another kind's inboxes (callback
+    # requests arrive on API inboxes): no inbox of its own can be created.
+    has_inboxes: ClassVar[bool] = True
 
     def validate_config(self, data: dict[str, Any]) -> dict[str, Any]:
         """Validate kind-specific fields; raises pydantic.ValidationError."""
@@ -146,6 +186,15 @@ class Connector:
         privately" on a public conversation) are in `message.metadata`."""
         raise NotImplementedError
 
+    def fetch_media(self, inbox: Inbox, media: PendingMedia) -> InboundAttachment:
+        """Download one file a webhook announced (in a task, not in the
+        request). Raises media.MediaRefused for a file that will never be
+        kept (too large, a program, gone), media.MediaUnavailable for a
+        failure worth retrying (timeout, 5xx, throttling)."""
+        from relais.connectors.media import MediaRefused
+
+        raise MediaRefused("this channel does not fetch files")
+
     def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
         """Verify the provider's signature first, then parse its events.
 
@@ -168,7 +217,9 @@ class Connector:
         project's limit), "public" (the reply is seen by everyone),
         "private_reply" (the agent may answer a public post privately),
         "window_closes_at" (a datetime after which replies are refused, or None)
-        and "notes" (short plain-words remarks, e.g. SMS segments)."""
+        and "notes" (short plain-words remarks, e.g. SMS segments). Optional
+        keys: "text_disabled" (why no free text can be sent now: the console
+        disables the box and says so)."""
         return {
             "max_length": None,
             "public": bool(getattr(conversation, "is_public", False)),
@@ -176,3 +227,8 @@ class Connector:
             "window_closes_at": None,
             "notes": [],
         }
+
+    def request_context(self, conversation: Conversation) -> dict[str, Any] | None:
+        """What the customer's request told us beyond its text (a callback
+        request's orders and device), shown beside the timeline; None: nothing."""
+        return None

@@ -1,6 +1,8 @@
 """Downloading the media a customer sent (a photo, a document, an MMS).
 
-Streamed with a byte limit (the download stops at the first byte too many),
+Called by the task that fetches a stored message's files
+(conversations.media_fetch), never while a webhook request is open. Streamed
+with a byte limit (the download stops at the first byte too many),
 the type decided by the bytes (the `filetype` library), never a program. A
 refused file is a `MediaRefused` whose reason the connector keeps on the
 message: the text of the message still lands.
@@ -25,6 +27,15 @@ class MediaRefused(Exception):
     """Not downloaded or not kept; the message says why, in plain words."""
 
 
+class MediaUnavailable(MediaRefused):
+    """Not downloaded this time (timeout, connection error, 5xx, throttling):
+    worth trying again later."""
+
+
+# Answers that say "later" rather than "never".
+RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
 def download_media(
     url: str,
     *,
@@ -43,7 +54,10 @@ def download_media(
             "GET", url, headers=headers, auth=auth, follow_redirects=True
         ) as response:
             if response.status_code != 200:
-                raise MediaRefused(f"the media could not be fetched (HTTP {response.status_code})")
+                refusal = f"the media could not be fetched (HTTP {response.status_code})"
+                if response.status_code in RETRYABLE_STATUSES:
+                    raise MediaUnavailable(refusal)
+                raise MediaRefused(refusal)
             announced = int(response.headers.get("Content-Length") or 0)
             if announced > max_bytes:
                 raise MediaRefused(_too_large(max_bytes))
@@ -54,7 +68,7 @@ def download_media(
                     raise MediaRefused(_too_large(max_bytes))
             declared = declared_type or response.headers.get("Content-Type", "")
     except httpx.HTTPError as error:
-        raise MediaRefused(f"the media could not be fetched: {error}") from None
+        raise MediaUnavailable(f"the media could not be fetched: {error}") from None
     return checked_media(bytes(data), declared, filename, allowed_types)
 
 

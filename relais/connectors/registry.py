@@ -2,6 +2,7 @@
 
 from relais.connectors.api_channel import ApiChannelConnector
 from relais.connectors.base import Connector
+from relais.connectors.callback import CallbackConnector
 from relais.connectors.email import EmailConnector
 from relais.connectors.instagram import InstagramConnector
 from relais.connectors.messenger import MessengerConnector
@@ -16,6 +17,7 @@ CONNECTORS: dict[str, Connector] = {
     for connector in (
         WebchatConnector(),
         ApiChannelConnector(),
+        CallbackConnector(),
         EmailConnector(),
         TelegramConnector(),
         SmsConnector(),

@@ -18,6 +18,7 @@ from relais.connectors.base import InboundAttachment, InboundMessage
 from relais.conversations.attachments import store_attachments
 from relais.conversations.errors import InvalidInput
 from relais.conversations.inbound_store import inbox_facts, store_inbound
+from relais.conversations.media_fetch import pending_marker, schedule_media_fetch
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
@@ -62,11 +63,15 @@ def receive_message(inbound: InboundMessage) -> ReceiveResult:
     an unknown inbox.
     """
     body = (inbound.body or "").strip()
-    if not body and not inbound.attachments:
+    if not body and not inbound.attachments and not inbound.pending_media:
         raise InvalidInput("empty message")
     if len(body) > settings.RELAIS_MAX_MESSAGE_LENGTH:
         raise InvalidInput("message too long")
     inbound = _threaded(inbound)
+    if inbound.pending_media:
+        # Marked on the message: its files follow (conversations.media_fetch).
+        metadata = {**inbound.metadata, **pending_marker(inbound.pending_media)}
+        inbound = replace(inbound, metadata=metadata)
     # No "already received?" query up front: the unique (inbox,
     # provider_message_id) index refuses a repeat, which is rare, and the
     # transaction rolls back; every first delivery saves a query.
@@ -130,6 +135,9 @@ def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
         transaction.on_commit(lambda: schedule_bot(message_id))
     if inbound.attachments:
         store_attachments(stored.message, inbound.attachments)
+    if inbound.pending_media:
+        message_id = stored.message.pk
+        transaction.on_commit(lambda: schedule_media_fetch(message_id))
     publish_message(stored.message)
     if stored.new_conversation:
         publish_conversation(stored.conversation, "conversation.created")

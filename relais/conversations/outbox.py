@@ -67,6 +67,17 @@ def sweep_outbox(limit: int = 500) -> int:
     return len(ids)
 
 
+def _connector_for(message: Message):
+    """The conversation's channel answers for it when it is not the inbox's
+    kind (a callback request on an API inbox: nothing is written back)."""
+    from relais.connectors.registry import CONNECTORS
+
+    channel = message.conversation.channel
+    if channel != message.inbox.kind and channel in CONNECTORS:
+        return CONNECTORS[channel]
+    return message.inbox.connector
+
+
 def backoff_seconds(attempt: int) -> float:
     """Delay before retry number `attempt` (1-based): base, 2×base, 4×base…"""
     return settings.RELAIS_SEND_BACKOFF_SECONDS * (2 ** (attempt - 1))
@@ -86,7 +97,7 @@ def deliver_message(message_id: int) -> str:
     if not claimed:
         return "skipped"
     message = Message.objects.select_related("inbox", "conversation", "author").get(pk=message_id)
-    connector = message.inbox.connector
+    connector = _connector_for(message)
     try:
         result = connector.send(message)
     except TemporarySendError as error:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from relais.accounts.access import visible_inbox_ids
 from relais.accounts.models import Agent, Role, Team
+from relais.connectors.registry import CONNECTORS
 from relais.contacts.models import Identity
 from relais.conversations.models import Conversation
 
@@ -44,6 +45,13 @@ def contact_panel(agent: Agent, conversation: Conversation) -> ContactPanel:
         more_visible=len(shown) > OTHER_CONVERSATIONS_SHOWN,
         hidden_count=hidden,
     )
+
+
+def request_context(conversation: Conversation) -> dict | None:
+    """What the customer's request carried beyond its text (a callback
+    request's orders and device), from the channel's connector."""
+    connector = CONNECTORS.get(conversation.channel)
+    return connector.request_context(conversation) if connector else None
 
 
 def assignable_agents(inbox_id: int) -> QuerySet[Agent]:

@@ -33,7 +33,8 @@ from relais.web.forms import (
     first_error,
 )
 from relais.web.redirects import is_htmx, safe_return_url
-from relais.web.reply_files import accepts_files
+from relais.web.reply_choices import reply_choices
+from relais.web.reply_files import accepts_files, reply_constraints
 
 Perform = Callable[[HttpRequest, Conversation], None]
 
@@ -71,14 +72,19 @@ def _valid(form: forms.Form) -> forms.Form:
 
 @conversation_post
 def reply(request: HttpRequest, conversation: Conversation) -> None:
-    form = _valid(ReplyForm(request.POST, request.FILES))
+    # The channel's choices first: a template brings its own text.
+    choices = reply_choices(request.POST, reply_constraints(conversation))
+    data = request.POST.copy()
+    if choices.body is not None:
+        data["body"] = choices.body
+    form = _valid(ReplyForm(data, request.FILES))
     files = form.cleaned_data["files"]
     if files and not accepts_files(conversation):
         raise InvalidInput(_("this channel cannot send files"))
     privately = request.POST.get("reply_privately") == "1"
     if conversation.is_public and not privately and request.POST.get("confirm_public") != "1":
         raise InvalidInput(_("this conversation is public: confirm that you reply publicly"))
-    metadata = {"reply_privately": True} if privately else {}
+    metadata = {**choices.metadata, **({"reply_privately": True} if privately else {})}
     actions.reply(
         conversation, request.user, form.cleaned_data["body"], attachments=files, metadata=metadata
     )

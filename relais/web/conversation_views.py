@@ -14,7 +14,7 @@ from relais.conversations.actions import mark_read
 from relais.conversations.models import Conversation
 from relais.conversations.queries import next_in_inbox
 from relais.replies.actions import replies_for_conversation
-from relais.web.contact_panel import contact_panel
+from relais.web.contact_panel import contact_panel, request_context
 from relais.web.filters import InboxQuery, parse_inbox_query
 from relais.web.forms import AssignForm, PriorityForm, SnoozeForm, StatusForm, TagsForm
 from relais.web.inbox_views import inbox_list_context
@@ -55,6 +55,7 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
         "items": items,
         "truncated": truncated,
         "panel": contact_panel(request.user, conversation),
+        "request_context": request_context(conversation),
         "reply_accepts_files": accepts_files(conversation),
         "saved_replies": replies_for_conversation(request.user, conversation),
         "reply_constraints": reply_constraints(conversation),

@@ -12,6 +12,7 @@ from relais.conversations.actions import reply
 from relais.conversations.models import Conversation, DeliveryStatus, Message
 from relais.conversations.outbox import deliver_message
 from tests.connectors.fake_provider import Reply
+from tests.connectors.tasks import after_commit
 from tests.factories import make_agent, make_inbox, make_team
 
 TOKEN = "123456:ABC-def_ghi"
@@ -86,7 +87,10 @@ def test_photo_is_fetched_through_get_file_and_stored(telegram, fake_provider):
     )
     fake_provider.on("GET", f"/file/bot{TOKEN}/photos/p1.jpg", Reply(body=PNG))
     photo = [{"file_id": "small", "width": 90}, {"file_id": "big", "width": 800}]
-    assert post(telegram, update(text=None, photo=photo, caption="Voici")).status_code == 200
+    with after_commit():
+        assert post(telegram, update(text=None, photo=photo, caption="Voici")).status_code == 200
+        # The webhook answered before any call for the file.
+        assert not fake_provider.requests
     message = Message.objects.get()
     assert message.body == "Voici"
     [attachment] = message.attachments.all()

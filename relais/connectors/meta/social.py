@@ -27,10 +27,11 @@ from relais.connectors.base import (
     InboundAttachment,
     InboundMessage,
     InboxConfig,
+    PendingMedia,
     PermanentSendError,
     SendResult,
 )
-from relais.connectors.media import MediaRefused, download_media
+from relais.connectors.media import download_media
 from relais.connectors.meta import graph, replies
 from relais.connectors.meta.events import (
     Comment,
@@ -156,8 +157,11 @@ class SocialConnector(Connector):
 
     def message_to_inbound(self, inbox: Inbox, message: PrivateMessage) -> InboundMessage:
         identity = IdentityRef(self.message_identity, message.sender_id)
-        attachments, refusals = self._fetch_attachments(inbox.config, message)
-        body = "\n".join(part for part in (message.body, *refusals) if part)
+        pending = [
+            PendingMedia(ref.url, f"{ref.type}-{index}")
+            for index, ref in enumerate(message.attachments, start=1)
+        ]
+        body = message.body
         facts = {"sender": message.sender_id, **message.metadata}
         return InboundMessage(
             inbox_id=inbox.pk,
@@ -167,7 +171,7 @@ class SocialConnector(Connector):
             contact_name=self._profile_name(inbox.config, identity),
             sent_at=message.sent_at,
             metadata={self.kind: facts},
-            attachments=attachments,
+            pending_media=pending,
         )
 
     def comment_to_inbound(self, inbox: Inbox, comment: Comment) -> InboundMessage:
@@ -212,24 +216,12 @@ class SocialConnector(Connector):
             .first()
         )
 
-    def _fetch_attachments(
-        self, config: dict, message: PrivateMessage
-    ) -> tuple[list[InboundAttachment], list[str]]:
+    def fetch_media(self, inbox: Inbox, media: PendingMedia) -> InboundAttachment:
         """Meta's CDN links are signed URLs: fetched without the token, which
         must not travel to a CDN."""
-        files, refusals = [], []
-        for index, ref in enumerate(message.attachments, start=1):
-            try:
-                files.append(
-                    download_media(
-                        ref.url,
-                        max_bytes=settings.RELAIS_MEDIA_MAX_BYTES,
-                        filename=f"{ref.type}-{index}",
-                    )
-                )
-            except MediaRefused as refusal:
-                refusals.append(_("(File not received: %(reason)s)") % {"reason": refusal})
-        return files, refusals
+        return download_media(
+            media.ref, max_bytes=settings.RELAIS_MEDIA_MAX_BYTES, filename=media.filename
+        )
 
     def _profile_name(self, config: dict, identity: IdentityRef) -> str:
         """The customer's name, asked once: only for a sender not known yet."""

@@ -20,14 +20,16 @@ from pydantic import Field, HttpUrl, field_validator, model_validator
 from relais.connectors.base import (
     Connector,
     IdentityRef,
+    InboundAttachment,
     InboundMessage,
     InboxConfig,
+    PendingMedia,
     PermanentSendError,
     SendResult,
 )
 from relais.connectors.consent import ConsentChange, is_opted_out
 from relais.connectors.http_api import RateLimit, call_provider
-from relais.connectors.media import MediaRefused, download_media
+from relais.connectors.media import download_media
 from relais.connectors.sms.keywords import consent_change
 from relais.connectors.sms.segments import count_segments
 from relais.connectors.sms.signature import SIGNATURE_HEADER, is_valid_signature
@@ -108,6 +110,17 @@ class SmsConnector(Connector):
 
     def public_config(self, inbox: Inbox) -> dict[str, Any]:
         return {**inbox.config, "auth_token": SECRET_MASK}
+
+    def fetch_media(self, inbox: Inbox, media: PendingMedia) -> InboundAttachment:
+        """Twilio serves MMS media behind the account's credentials."""
+        auth = (inbox.config.get("account_sid", ""), inbox.config.get("auth_token", ""))
+        return download_media(
+            media.ref,
+            max_bytes=settings.RELAIS_MEDIA_MAX_BYTES,
+            auth=auth,
+            filename=media.filename,
+            declared_type=media.content_type,
+        )
 
     def public_urls(self, inbox: Inbox) -> dict[str, str]:
         return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
@@ -194,11 +207,11 @@ def _inbound(inbox: Inbox, result: WebhookResult, sid: str, fields: dict[str, st
     except ValueError as error:
         raise MalformedPayload(str(error)) from None
     body = fields.get("Body", "")
-    attachments, refused = _media(inbox, fields)
+    pending, refused = _media(fields)
     metadata: dict[str, Any] = {"sms_to": fields.get("To", "")}
     if refused:
         metadata["media_refused"] = refused
-    if not body.strip() and not attachments:
+    if not body.strip() and not pending:
         body = gettext("(a message without text: %(what)s)") % {"what": "; ".join(refused) or "MMS"}
     change = consent_change(body)
     if change is not None:
@@ -211,36 +224,26 @@ def _inbound(inbox: Inbox, result: WebhookResult, sid: str, fields: dict[str, st
             identities=[identity],
             provider_message_id=sid,
             metadata=metadata,
-            attachments=attachments,
+            pending_media=pending,
         )
     )
 
 
-def _media(inbox: Inbox, fields: dict[str, str]) -> tuple[list, list[str]]:
+def _media(fields: dict[str, str]) -> tuple[list[PendingMedia], list[str]]:
+    """The MMS files, named for later fetching (SmsConnector.fetch_media)."""
     try:
         count = min(int(fields.get("NumMedia") or 0), MAX_MEDIA)
     except ValueError:
         raise MalformedPayload("NumMedia is not a number") from None
-    auth = (inbox.config.get("account_sid", ""), inbox.config.get("auth_token", ""))
-    attachments, refused = [], []
+    pending, refused = [], []
     for index in range(count):
         url = fields.get(f"MediaUrl{index}", "")
         if not url.startswith(("https://", "http://")):
             refused.append(f"media {index} has no URL")
             continue
-        try:
-            attachments.append(
-                download_media(
-                    url,
-                    max_bytes=settings.RELAIS_MEDIA_MAX_BYTES,
-                    auth=auth,
-                    filename=f"mms-{index}",
-                    declared_type=fields.get(f"MediaContentType{index}", ""),
-                )
-            )
-        except MediaRefused as error:
-            refused.append(str(error))
-    return attachments, refused
+        declared = fields.get(f"MediaContentType{index}", "")
+        pending.append(PendingMedia(url, f"mms-{index}", declared))
+    return pending, refused
 
 
 def _customer_number(message: Message) -> str:

@@ -13,11 +13,13 @@ from relais.connectors.base import (
     Connector,
     InboundAttachment,
     InboxConfig,
+    PendingMedia,
     PermanentSendError,
     SendResult,
+    TemporarySendError,
 )
 from relais.connectors.http_api import RateLimit, call_provider
-from relais.connectors.media import MediaRefused, download_media
+from relais.connectors.media import MediaRefused, MediaUnavailable, download_media
 from relais.connectors.telegram.parsing import parse_update
 from relais.connectors.webhooks import InvalidSignature, WebhookRequest, WebhookResult, webhook_path
 
@@ -62,7 +64,10 @@ class TelegramConnector(Connector):
         given = request.headers.get(SECRET_HEADER, "")
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             raise InvalidSignature(f"missing or wrong {SECRET_HEADER} header")
-        return parse_update(inbox.pk, request.json_object(), lambda *f: _fetch(inbox, *f))
+        return parse_update(inbox.pk, request.json_object(), settings.RELAIS_MEDIA_MAX_BYTES)
+
+    def fetch_media(self, inbox: Inbox, media: PendingMedia) -> InboundAttachment:
+        return _fetch(inbox, media.ref, media.filename, media.content_type, media.size)
 
     def reply_constraints(self, conversation: Conversation) -> dict[str, Any]:
         return {**super().reply_constraints(conversation), "max_length": MAX_TEXT}
@@ -132,7 +137,9 @@ def _fetch(inbox: Inbox, file_id: str, name: str, declared: str, size: int) -> I
             "POST", _api_url(inbox, "getFile"), provider="Telegram", json={"file_id": file_id}
         )
         file_path = response.json()["result"]["file_path"]
-    except Exception as error:  # any failure: the text of the message still lands
+    except TemporarySendError as error:
+        raise MediaUnavailable(f"the file could not be fetched from Telegram: {error}") from None
+    except Exception as error:  # a refusal, an odd answer: retrying will not help
         raise MediaRefused(f"the file could not be fetched from Telegram: {error}") from None
     base = str(inbox.config.get("api_base_url") or "https://api.telegram.org").rstrip("/")
     return download_media(

@@ -1,4 +1,4 @@
-"""Telegram Updates into InboundMessages (pure, but for media downloads).
+"""Telegram Updates into InboundMessages (pure: files are fetched later).
 
 Message ids are unique per chat only, so the provider id is
 "<chat id>:<message id>"; an edit is a new message "<chat>:<id>:edit:<date>".
@@ -9,17 +9,14 @@ ignored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from relais.connectors.base import IdentityRef, InboundAttachment, InboundMessage
+from relais.connectors.base import IdentityRef, InboundMessage, PendingMedia
 from relais.connectors.webhooks import MalformedPayload, WebhookResult
 
 MESSAGE_TYPES = ("message", "edited_message")
-# file_id, file name, declared type, announced size -> attachment (raises MediaRefused)
-FetchFile = Callable[[str, str, str, int], InboundAttachment]
 
 
 def telegram_identity(user_id: int | str) -> IdentityRef:
@@ -27,8 +24,9 @@ def telegram_identity(user_id: int | str) -> IdentityRef:
     return IdentityRef("telegram", str(user_id), verified=True)
 
 
-def parse_update(inbox_id: int, update: dict[str, Any], fetch_file: FetchFile) -> WebhookResult:
-    """One Update (Telegram sends one per call); raises MalformedPayload."""
+def parse_update(inbox_id: int, update: dict[str, Any], max_bytes: int) -> WebhookResult:
+    """One Update (Telegram sends one per call); raises MalformedPayload. Its
+    files are named for later fetching (Connector.fetch_media), not fetched."""
     update_id = update.get("update_id")
     if not isinstance(update_id, int):
         raise MalformedPayload("the update has no integer update_id")
@@ -47,7 +45,7 @@ def parse_update(inbox_id: int, update: dict[str, Any], fetch_file: FetchFile) -
     if chat.get("type") != "private" or not isinstance(sender, dict) or sender.get("is_bot"):
         result.ignored.append(f"update {update_id}: {chat.get('type')} chat")
         return result
-    result.messages.append(_inbound(inbox_id, kind, message, chat, sender, fetch_file))
+    result.messages.append(_inbound(inbox_id, kind, message, chat, sender, max_bytes))
     return result
 
 
@@ -57,25 +55,24 @@ def _inbound(
     message: dict[str, Any],
     chat: dict[str, Any],
     sender: dict[str, Any],
-    fetch_file: FetchFile,
+    max_bytes: int,
 ) -> InboundMessage:
-    from relais.connectors.media import MediaRefused
-
     provider_id = f"{chat['id']}:{message['message_id']}"
     metadata: dict[str, Any] = {"telegram_chat_id": chat["id"]}
     if kind == "edited_message":
         provider_id += f":edit:{message.get('edit_date', 0)}"
         metadata["edited_message_id"] = message["message_id"]
-    attachments, refused = [], []
+    pending, refused = [], []
     for file_id, name, declared, size in _files(message):
-        try:
-            attachments.append(fetch_file(file_id, name, declared, size))
-        except MediaRefused as error:
-            refused.append(str(error))
+        # Telegram announces the size: an oversized file is refused unfetched.
+        if size > max_bytes:
+            refused.append(_too_large(max_bytes))
+        else:
+            pending.append(PendingMedia(file_id, name, declared, size))
     if refused:
         metadata["media_refused"] = refused
     body = str(message.get("text") or message.get("caption") or "")
-    if not body and not attachments:
+    if not body and not pending:
         body = _("(a message without text: %(what)s)") % {
             "what": "; ".join(refused) or _describe(message)
         }
@@ -89,8 +86,12 @@ def _inbound(
         provider_message_id=provider_id,
         contact_name=name or sender.get("username", ""),
         metadata=metadata,
-        attachments=attachments,
+        pending_media=pending,
     )
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"the file is larger than {max_bytes // 1024} KiB: it was not kept"
 
 
 def _files(message: dict[str, Any]) -> list[tuple[str, str, str, int]]:

@@ -11,10 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relais.connectors.base import Connector, PermanentSendError, SendResult
+from relais.connectors.base import (
+    Connector,
+    InboundAttachment,
+    PendingMedia,
+    PermanentSendError,
+    SendResult,
+)
 from relais.connectors.meta import graph, replies
 from relais.connectors.meta.webhook import answer_handshake, check_signature
 from relais.connectors.webhooks import (
@@ -27,7 +34,7 @@ from relais.connectors.webhooks import (
 )
 from relais.connectors.whatsapp import sending
 from relais.connectors.whatsapp.config import SECRET_FIELDS, WhatsAppConfig, find_template
-from relais.connectors.whatsapp.inbound import to_inbound
+from relais.connectors.whatsapp.inbound import fetch_media, to_inbound
 from relais.connectors.whatsapp.parsing import MalformedWebhook, parse_webhook
 
 if TYPE_CHECKING:
@@ -65,13 +72,16 @@ class WhatsAppConnector(Connector):
     def public_urls(self, inbox: Inbox) -> dict[str, str]:
         return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
+    def fetch_media(self, inbox: Inbox, media: PendingMedia) -> InboundAttachment:
+        return fetch_media(inbox.pk, inbox.config, media)
+
     def handshake(self, inbox: Inbox, request: WebhookRequest) -> WebhookResponse:
         """Echo hub.challenge for our verify token; 403 otherwise."""
         return answer_handshake(request, inbox.config.get("verify_token", ""))
 
     def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
         """Signature first (unsigned input is never parsed), then the messages
-        (files fetched) and status changes about this inbox's number."""
+        (files fetched later, in a task) and status changes about this inbox's number."""
         check_signature(request, inbox.config.get("app_secret", ""))
         try:
             parsed = parse_webhook(request.body, inbox.config.get("phone_number_id", ""))
@@ -89,16 +99,27 @@ class WhatsAppConnector(Connector):
         )
 
     def reply_constraints(self, conversation: Conversation) -> dict[str, Any]:
+        """Besides the base keys: "templates" (their names), "template_options"
+        (name, language, parameters, preview of each configured template),
+        "buttons" (how many reply buttons a message may carry),
+        "button_title_max"; once the window has closed, "text_disabled" says
+        that only a template can be sent."""
         closes_at = replies.window_end(conversation.pk)
         notes = [_("Outside the 24-hour window, only approved templates can be sent.")]
-        templates = [t["name"] for t in conversation.inbox.config.get("templates") or ()]
-        return {
+        configured = conversation.inbox.config.get("templates") or ()
+        constraints = {
             **super().reply_constraints(conversation),
             "max_length": sending.MAX_TEXT_LENGTH,
             "window_closes_at": closes_at,
-            "templates": templates,
+            "templates": [t["name"] for t in configured],
+            "template_options": [template_option(t) for t in configured],
+            "buttons": sending.MAX_BUTTONS,
+            "button_title_max": sending.MAX_BUTTON_TITLE,
             "notes": notes,
         }
+        if closes_at is None or closes_at <= timezone.now():
+            constraints["text_disabled"] = window_closed_message()
+        return constraints
 
     def send(self, message: Message) -> SendResult:
         config = message.inbox.config
@@ -141,6 +162,17 @@ def outbound_payloads(message: Message, to: str, latest: Message | None) -> list
     if not message.body:
         return []
     return [sending.text_payload(to, message.body)]
+
+
+def template_option(template: dict[str, Any]) -> dict[str, Any]:
+    """A configured template as the console offers it; `key` names it in the form."""
+    return {
+        "key": f"{template['name']}:{template['language']}",
+        "name": template["name"],
+        "language": template["language"],
+        "parameters": list(template.get("parameters") or ()),
+        "preview": template.get("preview") or "",
+    }
 
 
 def window_closed_message() -> str:

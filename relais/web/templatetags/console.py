@@ -28,6 +28,12 @@ def channel_label(kind: str) -> str:
 
 
 @register.filter
+def slots(count: int) -> range:
+    """1..count, for a row of numbered fields (reply buttons)."""
+    return range(1, int(count or 0) + 1)
+
+
+@register.filter
 def total_minutes(delay: timedelta) -> int:
     """A delay in whole minutes, rounded up (never "try again in 0 minutes")."""
     return max(math.ceil(delay.total_seconds() / 60), 1)

@@ -18,6 +18,7 @@ from relais.conversations.outbox import deliver_message
 from tests.connectors.fake_provider import Reply
 from tests.connectors.meta.payloads import fixture, fixture_bytes
 from tests.connectors.meta.social_harness import APP_SECRET, deliver, post
+from tests.connectors.tasks import after_commit
 from tests.factories import make_agent, make_inbox, make_team
 
 PAGE_ID = "109876543210987"
@@ -177,8 +178,11 @@ def test_oversized_attachment_is_refused_and_the_message_kept(inbox, fake_provid
         f"{fake_provider.url}/cdn/colis.jpg"
     )
     fake_provider.on("GET", "/cdn/colis.jpg", Reply(body=b"\xff\xd8\xff" + b"\x00" * 100))
-    (message,) = deliver(inbox, json.dumps(data).encode())
-    assert not message.attachments.exists() and message.body
+    with after_commit():
+        (message,) = deliver(inbox, json.dumps(data).encode())
+    message.refresh_from_db()
+    assert not message.attachments.exists()
+    assert "larger than" in message.metadata["media_refused"][0]
     (cdn,) = fake_provider.requests_to("/cdn/colis.jpg")
     assert "authorization" not in cdn.headers  # the token never goes to a CDN
 

@@ -13,6 +13,7 @@ from relais.conversations.models import Conversation, DeliveryStatus, Message
 from relais.conversations.outbox import deliver_message
 from relais.core.models import Event
 from tests.connectors.fake_provider import Reply
+from tests.connectors.tasks import after_commit
 from tests.factories import inbound, make_agent, make_inbox, make_team
 
 SID = "AC" + "0" * 32
@@ -118,7 +119,9 @@ def test_mms_media_downloaded_with_basic_auth(sms, fake_provider):
         MediaUrl0=f"{fake_provider.url}/media/ME1",
         MediaContentType0="image/png",
     )
-    assert post(sms, fields).status_code == 200
+    with after_commit():
+        assert post(sms, fields).status_code == 200
+        assert not fake_provider.requests_to("/media/ME1")  # fetched after the answer
     [attachment] = Message.objects.get().attachments.all()
     assert attachment.content_type == "image/png"
     assert fake_provider.requests_to("/media/ME1")[0].headers["authorization"].startswith("Basic ")
@@ -128,7 +131,8 @@ def test_oversized_mms_is_refused_and_the_text_kept(sms, fake_provider, settings
     settings.RELAIS_MEDIA_MAX_BYTES = 10
     fake_provider.on("GET", "/media/ME1", Reply(body=PNG, content_type="image/png"))
     fields = incoming(NumMedia="1", MediaUrl0=f"{fake_provider.url}/media/ME1")
-    assert post(sms, fields).status_code == 200
+    with after_commit():
+        assert post(sms, fields).status_code == 200
     message = Message.objects.get()
     assert message.body == "Bonjour, ma box ne marche plus"
     assert not message.attachments.exists()

@@ -19,6 +19,7 @@ from relais.conversations.models import Conversation, DeliveryStatus, Direction,
 from relais.conversations.outbox import deliver_message
 from tests.connectors.fake_provider import Reply
 from tests.connectors.meta.payloads import fixture, fixture_bytes
+from tests.connectors.tasks import after_commit
 from tests.factories import make_agent, make_inbox, make_team
 
 APP_SECRET = "wa-app-secret"
@@ -146,7 +147,12 @@ def test_handshake_echoes_the_challenge_and_refuses_a_wrong_token(inbox):
 def test_image_is_fetched_with_the_token_and_stored(inbox, fake_provider):
     media_node(fake_provider, "1003383421387256", "/media/colis", len(JPEG))
     fake_provider.on("GET", "/media/colis", Reply(body=JPEG, content_type="image/jpeg"))
-    (message,) = deliver(inbox, fixture_bytes("whatsapp", "image"))
+    with after_commit():
+        (message,) = deliver(inbox, fixture_bytes("whatsapp", "image"))
+        assert not fake_provider.requests  # the webhook answered first
+        assert message.metadata["pending_media"][0]["ref"] == "1003383421387256"
+    message.refresh_from_db()
+    assert "pending_media" not in message.metadata
     (attachment,) = message.attachments.all()
     assert attachment.content_type == "image/jpeg" and attachment.size == len(JPEG)
     assert message.body == "Le colis abîmé"
@@ -158,10 +164,12 @@ def test_image_is_fetched_with_the_token_and_stored(inbox, fake_provider):
 def test_oversized_media_is_refused_and_the_text_kept(inbox, fake_provider, settings):
     settings.RELAIS_MEDIA_MAX_BYTES = 1024
     media_node(fake_provider, "1003383421387256", "/media/big", 5000)
-    (message,) = deliver(inbox, fixture_bytes("whatsapp", "image"))
+    with after_commit():
+        (message,) = deliver(inbox, fixture_bytes("whatsapp", "image"))
+    message.refresh_from_db()
     assert not message.attachments.exists()
-    assert message.body.startswith("Le colis abîmé\n")
-    assert message.metadata["whatsapp"]["media_refused"]
+    assert message.body == "Le colis abîmé"
+    assert message.metadata["media_refused"]  # the reason, in the server's language
     assert fake_provider.requests_to("/media/big") == []  # never downloaded
 
 
@@ -169,9 +177,11 @@ def test_media_whose_bytes_are_a_program_is_refused(inbox, fake_provider):
     media_node(fake_provider, "2003383421387257", "/media/doc", 64, "application/pdf")
     program = Reply(body=b"MZ\x90\x00" + b"\x00" * 60, content_type="application/pdf")
     fake_provider.on("GET", "/media/doc", program)
-    (message,) = deliver(inbox, fixture_bytes("whatsapp", "document"))
+    with after_commit():
+        (message,) = deliver(inbox, fixture_bytes("whatsapp", "document"))
+    message.refresh_from_db()
     assert not message.attachments.exists()
-    assert message.body  # the refusal is said, so the message is kept
+    assert "program" in message.metadata["media_refused"][0]  # said, and the message kept
 
 
 def test_reply_reaches_the_cloud_api_and_status_webhooks_update_it(inbox, agent, fake_provider):
