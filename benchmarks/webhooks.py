@@ -1,7 +1,7 @@
 """Signed inbound webhooks through the real HTTP stack into conversations.
 
     .venv/bin/python -m benchmarks.webhooks [--db postgres|sqlite]
-        [--requests 6000] [--concurrency 32] [--customers 1000]
+        [--requests 6000] [--concurrency 32] [--customers 1000] [--profile FILE]
 
 Starts a throwaway PostgreSQL (tests.servers) unless --db sqlite, migrates,
 creates a Telegram inbox, then starts `relais serve` (uvicorn, one process)
@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -128,6 +129,18 @@ async def wait_ready(base: str) -> None:
     raise RuntimeError("server did not start")
 
 
+def _profiler(pid: int, output: str | None) -> subprocess.Popen | None:
+    """py-spy sampling the server's thread holding the GIL (raw folded stacks)."""
+    if not output:
+        return None
+    command = ["py-spy", "record", "-p", str(pid), "-f", "raw", "--gil", "-r", "200"]
+    py_spy = Path(sys.executable).with_name("py-spy")
+    command[0] = str(py_spy) if py_spy.exists() else command[0]
+    process = subprocess.Popen([*command, "-o", output], stdout=subprocess.DEVNULL)
+    time.sleep(1.0)  # py-spy attaches before the measured requests start
+    return process
+
+
 def run(args, database_url: str | None) -> dict:
     env = {**os.environ, "RELAIS_DATA_DIR": tempfile.mkdtemp(prefix="relais-bench-wh-")}
     env.update(LOG_LEVEL="WARNING", SECRET_KEY="benchmark-secret-key-not-for-production")
@@ -147,10 +160,14 @@ def run(args, database_url: str | None) -> dict:
         total = WARM_UP + args.requests
         bodies = [update(number, args.customers) for number in range(1, total + 1)]
         asyncio.run(fire(url, bodies[:WARM_UP], args.concurrency))
+        profiler = _profiler(server.pid, args.profile)
         cpu_before, started = cpu_seconds(server.pid), time.perf_counter()
         latencies, failures = asyncio.run(fire(url, bodies[WARM_UP:], args.concurrency))
         elapsed = time.perf_counter() - started
         cpu = cpu_seconds(server.pid) - cpu_before
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(timeout=60)
         # A replay of a few: acknowledged, nothing stored twice.
         asyncio.run(fire(url, bodies[:50], 4))
     finally:
@@ -186,6 +203,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--customers", type=int, default=1000)
+    parser.add_argument("--profile", metavar="FILE", help="py-spy folded stacks of the server")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     with contextlib.ExitStack() as stack:

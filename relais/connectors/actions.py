@@ -19,6 +19,7 @@ from relais.connectors.base import Connector
 from relais.connectors.consent import apply_consent
 from relais.connectors.models import Inbox
 from relais.connectors.registry import UnknownChannelKind, get_connector
+from relais.connectors.webhook_inboxes import webhook_inbox
 from relais.connectors.webhooks import StatusUpdate, WebhookRequest, WebhookResponse
 from relais.conversations.actions import receive_message
 from relais.conversations.errors import InvalidInput, NotAllowed
@@ -163,8 +164,9 @@ def receive_webhook(kind: str, public_key: str, request: WebhookRequest) -> Webh
 
     GET is the provider's verification handshake. Raises UnknownWebhook,
     webhooks.InvalidSignature (nothing is read further), webhooks.MalformedPayload
-    and, once the signature is checked, InboxInactive."""
-    inbox = Inbox.objects.filter(kind=kind, public_key=public_key).first()
+    and, once the signature is checked, InboxInactive. The inbox is read
+    through webhook_inboxes (a change in another process shows within seconds)."""
+    inbox = webhook_inbox(kind, public_key)
     if inbox is None:
         raise UnknownWebhook(public_key)
     connector = inbox.connector

@@ -38,10 +38,11 @@ async def webhook(request: HttpRequest, kind: str, public_key: str) -> HttpRespo
     if not isinstance(request, ASGIRequest):  # WSGI or the test client: its own thread
         return await sync_to_async(_handle)(request, kind, public_key)
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(POOL, _pooled, request, kind, public_key)
+    return await loop.run_in_executor(POOL, pooled_handle, request, kind, public_key)
 
 
-def _pooled(request: HttpRequest, kind: str, public_key: str) -> HttpResponse:
+def pooled_handle(request: HttpRequest, kind: str, public_key: str) -> HttpResponse:
+    """The view's work on a thread of POOL (also for webhook_asgi's route)."""
     close_old_connections()  # what Django does around a sync request, for this thread
     return _handle(request, kind, public_key)
 
@@ -55,19 +56,19 @@ def _handle(request: HttpRequest, kind: str, public_key: str) -> HttpResponse:
         if len(body) > limit:  # chunked, without a Content-Length
             raise RequestDataTooBig
     except (RequestDataTooBig, ValueError):
-        return _plain(413, f"the body is larger than {limit} bytes")
+        return plain_response(413, f"the body is larger than {limit} bytes")
     try:
         outcome = receive_webhook(kind, public_key, webhook_request(request, body))
     except UnknownWebhook:
-        return _plain(404, "no inbox of this kind has this key")
+        return plain_response(404, "no inbox of this kind has this key")
     except (InvalidSignature, MalformedPayload) as error:
         log.warning("webhook refused", extra={"kind": kind, "reason": str(error)})
-        return _plain(error.status, str(error))
+        return plain_response(error.status, str(error))
     except InboxInactive:
-        return _plain(409, "this inbox is deactivated")
+        return plain_response(409, "this inbox is deactivated")
     response = outcome.response
     return HttpResponse(response.body, status=response.status, content_type=response.content_type)
 
 
-def _plain(status: int, text: str) -> HttpResponse:
+def plain_response(status: int, text: str) -> HttpResponse:
     return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
