@@ -10,14 +10,14 @@ itself and hands every other request to Django unchanged.
 What Django did that still matters is kept: the method check (405), the host
 check against ALLOWED_HOSTS (400), the body limit (413, read no further), a
 logged 500 for an unexpected error. The work is the Django view's own
-(`webhook_views.handle` on the view's thread pool), on a Django `ASGIRequest`
-built from the scope, so the URL a provider signed, the headers and the query
-are read exactly as through the view; the view still serves the test client.
+(`webhook_views.check_request`, then webhook_batch's group commit), on a
+Django `ASGIRequest` built from the scope, so the URL a provider signed, the
+headers and the query are read exactly as through the view; the view still
+serves the test client and any set-up without this route.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import re
@@ -28,7 +28,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse
 
-from relais.connectors.webhook_views import POOL, plain_response, pooled_handle
+from relais.connectors.webhook_batch import GROUP_COMMIT, WebhookCall
+from relais.connectors.webhook_views import plain_response
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +74,7 @@ async def answer_webhook(scope: dict, receive: Any, kind: str, public_key: str) 
     except SuspiciousOperation as error:
         log.warning("webhook refused: %s", error)
         return plain_response(400, "bad host")
-    loop = asyncio.get_running_loop()
-    try:
-        return await loop.run_in_executor(POOL, pooled_handle, request, kind, public_key)
-    except Exception:
-        # The provider retries a 500; the error is logged like Django's.
-        log.exception("webhook failed", extra={"kind": kind})
-        return plain_response(500, "internal error")
+    return await GROUP_COMMIT.answer(WebhookCall(request, kind, public_key))
 
 
 async def read_body(receive: Any, limit: int) -> bytes | None:
