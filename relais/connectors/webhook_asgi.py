@@ -97,7 +97,9 @@ async def read_body(receive: Any, limit: int) -> bytes | None:
 
 async def send_response(send: Any, response: HttpResponse) -> None:
     body = response.content
-    headers = [(name.encode("latin1"), value.encode("latin1")) for name, value in response.items()]
+    headers = [
+        (name.lower().encode("latin1"), value.encode("latin1")) for name, value in response.items()
+    ]
     headers.append((b"content-length", str(len(body)).encode()))
     headers.append((b"x-content-type-options", b"nosniff"))  # as SecurityMiddleware
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
