@@ -13,11 +13,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from relais.connectors.webchat.consumer import VisitorConsumer  # noqa: E402
+from relais.connectors.webhook_asgi import WebhookRoute  # noqa: E402
 from relais.web.consumers import ConsoleConsumer  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Provider webhooks skip Django's middleware (webhook_asgi.py).
+        "http": WebhookRoute(django_asgi_app),
         "websocket": URLRouter(
             [
                 # The console is same-origin only: its session cookie must not be

@@ -28,6 +28,16 @@ def fresh_knowledge_index():
     forget_thresholds()
 
 
+@pytest.fixture(autouse=True)
+def fresh_webhook_inboxes():
+    """Webhook inboxes are cached per process; a rolled-back test's rows are not."""
+    from relais.connectors.webhook_inboxes import forget_webhook_inboxes
+
+    forget_webhook_inboxes()
+    yield
+    forget_webhook_inboxes()
+
+
 @pytest.fixture
 def inbox(db):
     return make_inbox("webchat", name="Chat boutique")

@@ -19,7 +19,13 @@ from relais.connectors.base import Connector
 from relais.connectors.consent import apply_consent
 from relais.connectors.models import Inbox
 from relais.connectors.registry import UnknownChannelKind, get_connector
-from relais.connectors.webhooks import StatusUpdate, WebhookRequest, WebhookResponse
+from relais.connectors.webhook_inboxes import webhook_inbox
+from relais.connectors.webhooks import (
+    StatusUpdate,
+    WebhookRequest,
+    WebhookResponse,
+    WebhookResult,
+)
 from relais.conversations.actions import receive_message
 from relais.conversations.errors import InvalidInput, NotAllowed
 from relais.conversations.models import Direction, Message
@@ -157,16 +163,33 @@ class WebhookOutcome:
     ignored: tuple[str, ...] = ()  # events acknowledged without effect
 
 
+@dataclass(frozen=True)
+class CheckedWebhook:
+    """A POSTed webhook whose signature holds, parsed, nothing stored yet."""
+
+    inbox: Inbox
+    result: WebhookResult
+
+
 def receive_webhook(kind: str, public_key: str, request: WebhookRequest) -> WebhookOutcome:
     """Hand a provider's webhook call to its inbox's connector, then store what
-    it found: each message through conversations.actions.receive_message
-    (idempotent on the provider's message id: a replay stores nothing new),
-    each delivery status through the outbox.
+    it found (check_webhook, then store_webhook). Same errors as check_webhook."""
+    checked = check_webhook(kind, public_key, request)
+    if isinstance(checked, WebhookOutcome):
+        return checked
+    return store_webhook(checked)
 
-    GET is the provider's verification handshake. Raises UnknownWebhook,
-    webhooks.InvalidSignature (nothing is read further), webhooks.MalformedPayload
-    and, once the signature is checked, InboxInactive."""
-    inbox = Inbox.objects.filter(kind=kind, public_key=public_key).first()
+
+def check_webhook(
+    kind: str, public_key: str, request: WebhookRequest
+) -> CheckedWebhook | WebhookOutcome:
+    """The connector's reading of a webhook call, before anything is stored:
+    the answer to a GET (the provider's verification handshake), else the
+    checked and parsed events. Raises UnknownWebhook, webhooks.InvalidSignature
+    (nothing is read further), webhooks.MalformedPayload and, once the
+    signature is checked, InboxInactive. The inbox is read through
+    webhook_inboxes (a change made by another process shows within seconds)."""
+    inbox = webhook_inbox(kind, public_key)
     if inbox is None:
         raise UnknownWebhook(public_key)
     connector = inbox.connector
@@ -175,11 +198,26 @@ def receive_webhook(kind: str, public_key: str, request: WebhookRequest) -> Webh
     result = connector.handle_webhook(inbox, request)
     if not inbox.is_active:
         raise InboxInactive(inbox.pk)
+    return CheckedWebhook(inbox, result)
+
+
+def store_webhook(
+    checked: CheckedWebhook, *, in_caller_transaction: bool = False
+) -> WebhookOutcome:
+    """Store a checked webhook's events: each message through
+    conversations.actions.receive_message (idempotent on the provider's message
+    id: a replay stores nothing new), each delivery status through the outbox.
+
+    With `in_caller_transaction`, the messages are written in the caller's
+    transaction, all or nothing with it (group commit, webhook_batch.py): any
+    error, a replayed message id included, propagates and the caller must
+    roll back."""
+    inbox, result = checked.inbox, checked.result
     stored = duplicates = 0
     ignored = list(result.ignored)
     for inbound in result.messages:
         try:
-            received = receive_message(inbound)
+            received = receive_message(inbound, in_caller_transaction=in_caller_transaction)
         except InvalidInput as error:  # empty or oversized: retrying will not help
             ignored.append(f"message {inbound.provider_message_id}: {error}")
             continue

@@ -54,13 +54,20 @@ class ReceiveResult:
     new_conversation: bool = False
 
 
-def receive_message(inbound: InboundMessage) -> ReceiveResult:
+def receive_message(
+    inbound: InboundMessage, *, in_caller_transaction: bool = False
+) -> ReceiveResult:
     """Store one customer message: contact, conversation, message and events.
 
     Idempotent on (inbox, provider_message_id): a second delivery returns the
     stored message with `created=False`. All or nothing: one transaction.
     Raises InvalidInput for an empty or oversized body, Inbox.DoesNotExist for
     an unknown inbox.
+
+    `in_caller_transaction`: written in the caller's open transaction without
+    a savepoint of its own (group commit: several messages, one commit). Then
+    a repeat or a race raises IntegrityError instead of being resolved here,
+    and the caller must roll back (and may store each message alone).
     """
     body = (inbound.body or "").strip()
     if not body and not inbound.attachments and not inbound.pending_media:
@@ -72,6 +79,9 @@ def receive_message(inbound: InboundMessage) -> ReceiveResult:
         # Marked on the message: its files follow (conversations.media_fetch).
         metadata = {**inbound.metadata, **pending_marker(inbound.pending_media)}
         inbound = replace(inbound, metadata=metadata)
+    if in_caller_transaction:
+        with transaction.atomic(savepoint=False):
+            return _store_inbound(inbound, body)
     # No "already received?" query up front: the unique (inbox,
     # provider_message_id) index refuses a repeat, which is rare, and the
     # transaction rolls back; every first delivery saves a query.

@@ -29,4 +29,9 @@ class Command(BaseCommand):
             lifespan="off",
             log_level="warning",
             ws="websockets-sansio",
+            # Named rather than "auto", which falls back silently: the C event
+            # loop and HTTP parser, and no access-log call per request.
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
         )
