@@ -71,11 +71,13 @@ def _find_conversation_sql(*, pointed: bool) -> str:
     c = lambda name: column(Conversation, name)  # noqa: E731
     where = f"{c('inbox')} = %s AND {c('contact')} = %s AND "
     # A private message never continues a public thread (those are joined
-    # only by pointing at them).
+    # only by pointing at them), nor one of another channel of the inbox (a
+    # callback request the mobile app sent on its API inbox).
     where += (
         f"{c('id')} = %s"
         if pointed
-        else f"{c('status')} <> %s AND NOT {c('is_public')} ORDER BY {c('id')} DESC"
+        else f"{c('channel')} = %s AND {c('status')} <> %s AND NOT {c('is_public')} "
+        f"ORDER BY {c('id')} DESC"
     )
     return (
         f"SELECT {c('id')}, {c('channel')}, {c('status')}, {NOT_WAITING.format(t='')}, "  # noqa: S608 (names from _meta)
@@ -186,7 +188,7 @@ def _sender_and_conversation(
         return contact, None if is_new else _current_conversation(cursor, contact, inbound)
     cursor.execute(
         _find_sender_and_conversation_sql(len(identities)),
-        [inbound.inbox_id, Status.RESOLVED, *identity_params(identities)],
+        [inbound.inbox_id, _channel(inbound), Status.RESOLVED, *identity_params(identities)],
     )
     known = cursor.fetchall()
     contact, is_new = contact_for(cursor, identities, known, name=name, email=email, now=now)
@@ -202,13 +204,15 @@ def _find_sender_and_conversation_sql(count: int) -> str:
     each followed by (id, channel, status, not waiting) of its contact's latest
     unresolved conversation on the inbox, or NULLs, then its SLA policy.
     Parameters: the inbox, the
-    resolved status, then the identities' (kind, value) pairs. No lock."""
+    conversation's channel, the resolved status, then the identities' (kind,
+    value) pairs. No lock."""
     v = lambda name: "v." + column(Conversation, name)  # noqa: E731
     w = lambda name: "w." + column(Conversation, name)  # noqa: E731
     latest_unresolved = (
         f"SELECT {w('id')} FROM {table(Conversation)} w "  # noqa: S608 (names from _meta)
         f"WHERE {w('inbox')} = %s AND {w('contact')} = c.{column(Contact, 'id')} "
-        f"AND {w('status')} <> %s AND NOT {w('is_public')} ORDER BY {w('id')} DESC LIMIT 1"
+        f"AND {w('channel')} = %s AND {w('status')} <> %s AND NOT {w('is_public')} "
+        f"ORDER BY {w('id')} DESC LIMIT 1"
     )
     return (
         f"SELECT {KNOWN_IDENTITY_COLUMNS}, "  # noqa: S608 (names from _meta)
@@ -239,10 +243,17 @@ def _current_conversation(
         row = cursor.fetchone()
     if row is None and not inbound.new_thread:
         cursor.execute(
-            FIND_UNRESOLVED_CONVERSATION + lock, [inbound.inbox_id, contact.pk, Status.RESOLVED]
+            FIND_UNRESOLVED_CONVERSATION + lock,
+            [inbound.inbox_id, contact.pk, _channel(inbound), Status.RESOLVED],
         )
         row = cursor.fetchone()
     return None if row is None else (row[0], row[1], row[2], bool(row[3]), row[4])
+
+
+def _channel(inbound: InboundMessage) -> str:
+    """The channel of the conversation the message belongs to: the inbox's kind
+    unless the message names another (a callback request)."""
+    return inbound.channel or inbox_facts(inbound.inbox_id)[0]
 
 
 def _open_conversation(

@@ -184,3 +184,18 @@ def test_text_reply_is_refused_in_plain_words(api_inbox):
 def test_no_inbox_of_the_callback_kind_can_be_created(db):
     with pytest.raises(InvalidInput):
         create_inbox(by=make_agent(Role.ADMIN), kind="callback", name="Rappels", settings={})
+
+
+def test_later_messages_of_the_customer_do_not_join_their_callback(api_inbox):
+    from tests.connectors.test_api_channel import payload, post_inbound
+
+    callback = post_request(api_inbox, callback_request()).json()["conversation_id"]
+    first = post_inbound(api_inbox, payload("m-1", "Et ma facture ?"))
+    assert first.status_code in (200, 201), first.content
+    written = first.json()["conversation_id"]
+    assert written != callback
+    assert Conversation.objects.get(pk=written).channel == "api"
+    # The written conversation goes on as usual; the callback keeps its one request.
+    second = post_inbound(api_inbox, payload("m-2", "Merci"))
+    assert second.json()["conversation_id"] == written
+    assert Conversation.objects.get(pk=callback).messages.count() == 1
