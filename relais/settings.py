@@ -123,6 +123,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RELAIS_TEST_DB") or None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run three times on a connection are prepared (parsed and
+    # planned once): only the hot paths' server-binding cursor (core/sql.py)
+    # uses it, Django's own client-binding cursor never prepares. Behind
+    # PgBouncer in transaction mode this needs PgBouncer 1.21+
+    # (max_prepared_statements); RELAIS_PG_PREPARE_THRESHOLD= (empty) turns it off.
+    _threshold = os.environ.get("RELAIS_PG_PREPARE_THRESHOLD", "3")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_threshold) if _threshold else None
+    )
 # Keep connections open between requests and websocket messages: opening one
 # (and, on SQLite, running its PRAGMAs with a cold page cache) costs more than
 # the queries of a chat message.

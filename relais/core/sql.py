@@ -118,15 +118,17 @@ class hot_cursor:  # noqa: N801 (used like connection.cursor())
     prepared statement itself (sqlite3 keeps the compiled statements, by SQL
     text, per connection). Errors still surface as Django's exceptions
     (IntegrityError…), the transaction rules are Django's (a broken atomic
-    block refuses new statements). Whenever someone watches the statements
-    (DEBUG, assertNumQueries, CaptureQueriesContext, execute wrappers), and on
-    other databases, it is Django's own cursor, so nothing goes unseen."""
+    block refuses new statements). On PostgreSQL it is psycopg's
+    server-side-binding cursor (_PreparedCursor). Whenever someone watches the
+    statements (DEBUG, assertNumQueries, CaptureQueriesContext, execute
+    wrappers), and on other databases, it is Django's own cursor, so nothing
+    goes unseen."""
 
     __slots__ = ("_db", "_cursor")
 
     def __enter__(self):
         db = connections[DEFAULT_DB_ALIAS]
-        if db.vendor != "sqlite" or db.queries_logged or db.execute_wrappers:
+        if db.vendor not in _DRIVER_CURSORS or db.queries_logged or db.execute_wrappers:
             self._db = None
             self._cursor = db.cursor()
             return self._cursor.__enter__()
@@ -134,7 +136,7 @@ class hot_cursor:  # noqa: N801 (used like connection.cursor())
             db.ensure_connection()
         db.validate_no_broken_transaction()
         self._db = db
-        self._cursor = _DriverCursor(db, db.connection.cursor())
+        self._cursor = _DRIVER_CURSORS[db.vendor](db)
         return self._cursor
 
     def __exit__(self, exc_type, exc_value, traceback) -> bool | None:
@@ -169,6 +171,33 @@ class _DriverCursor:
     def close(self) -> None:
         self._cursor.close()
 
+
+class _PreparedCursor(_DriverCursor):
+    """PostgreSQL: psycopg's server-side-binding cursor. Django's default
+    (client-side binding) quotes every parameter into the SQL text in Python
+    and has the server parse and plan each statement anew; this one sends the
+    parameters apart, and psycopg prepares a statement once it has run
+    `prepare_threshold` times on the connection (settings.py), so the hot
+    statements are parsed and planned once per connection."""
+
+    def execute(self, sql: str, params: list | tuple) -> None:
+        self._cursor.execute(sql, params)
+
+    def executemany(self, sql: str, param_list: list) -> None:
+        self._cursor.executemany(sql, param_list)
+
+
+def _sqlite_cursor(db) -> _DriverCursor:
+    return _DriverCursor(db, db.connection.cursor())
+
+
+def _postgresql_cursor(db) -> _DriverCursor:
+    import psycopg
+
+    return _PreparedCursor(db, psycopg.Cursor(db.connection))
+
+
+_DRIVER_CURSORS = {"sqlite": _sqlite_cursor, "postgresql": _postgresql_cursor}
 
 _FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
 

@@ -91,3 +91,19 @@ def test_loaded_instance_sends_init_signals_when_someone_listens(contact):
         post_init.disconnect(listener, sender=Contact)
     assert seen == ["Léa"]
     assert instance.get_deferred_fields() == DEFERRED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_postgresql_hot_statements_are_prepared_once_they_repeat(contact):
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    with transaction.atomic():
+        for number in range(5):  # prepared from the 3rd run (settings.py)
+            with hot_cursor() as cursor:
+                add_identity(cursor, contact, f"v{number}")
+    assert prepared() > before
+    assert Identity.objects.filter(contact=contact).count() == 5
