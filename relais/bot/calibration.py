@@ -15,9 +15,16 @@ the known ones must moreover be refused (handed over or clarified) at least
 ``refusal`` of the time, by the same lower bound.
 
 The answer threshold is the lowest confidence at which the answered share
-stays precise enough, judged by the lower Wilson bound, so that a few hundred
-lucky questions do not pass for 97%. The clarify threshold is the lowest score
-at which an offered article is still right often enough to be worth a click.
+stays precise enough. On a large sample it is judged by the lower Wilson bound,
+so that a few hundred lucky questions do not pass for 97%. On a small one (a
+help center's few hundred variants) the bound is not informative: one standard
+error there is as wide as the whole 3% error budget, and it would only ever say
+"never answer". There the held-out precision itself must meet the target, on
+at least ``MIN_ANSWERED`` answered questions, enough for a single wrong answer
+to show. A knowledge base on which no threshold passes gets the defaults and
+the reason (``Calibration.reason``), never a silent "never answer".
+The clarify threshold is the lowest score at which an offered article is
+still right often enough to be worth a click.
 """
 
 import math
@@ -38,6 +45,22 @@ FOLDS = 5
 Z = 1.0  # one standard error: strict on a few dozen questions, close to the rate on thousands
 SEARCHED = 5  # candidates looked at per question
 BAND = 10  # fewest candidates judged together for the clarify threshold
+# From this many in-scope held-out questions the Wilson bound judges precision:
+# one standard error at 97% is then about half a point, a sixth of the budget.
+BOUND_SAMPLE = 1_000
+# Fewest answered questions a threshold is judged on when the bound is not:
+# among 34, one wrong answer still meets 97%, a second does not.
+MIN_ANSWERED = math.ceil(1 / (1 - PRECISION))
+# Scores read as the chance an article answers: the bot never answers with one
+# its scorer finds less likely than not, however clean the held-out sample.
+LEAST_ANSWER = 0.5
+
+# Calibration.reason: how the answer threshold was chosen, or why the defaults.
+BOUND = "bound"  # the lower Wilson bound of the precision meets the target
+ESTIMATE = "estimate"  # small sample: the held-out precision meets it
+NO_VARIANTS = "no_variants"  # nothing to hold out: defaults
+TOO_FEW = "too_few_variants"  # never MIN_ANSWERED questions answered: defaults
+AMBIGUOUS = "ambiguous"  # no threshold is precise enough: defaults
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,12 @@ class Calibration:
     held_out: int  # in-scope questions asked
     precision: float  # of what the thresholds answer, in-scope questions only
     coverage: float  # share of in-scope questions answered right
+    reason: str = BOUND  # see BOUND, ESTIMATE, NO_VARIANTS, TOO_FEW, AMBIGUOUS
+
+    @property
+    def calibrated(self) -> bool:
+        """False when the thresholds are the defaults (``reason`` says why)."""
+        return self.reason in (BOUND, ESTIMATE)
 
 
 @dataclass(frozen=True)
@@ -120,8 +149,12 @@ def without_right_article(asked: Asked) -> Asked | None:
     return Asked([s / (1 - right) for s in others], [False] * len(others))
 
 
-def answer_threshold(asked: Sequence[Asked], precision: float) -> float:
-    """The lowest top score whose answered share keeps the Wilson bound >= precision."""
+def answer_threshold(asked: Sequence[Asked], precision: float, *, bound: bool = True) -> float:
+    """The lowest top score whose answered share is precise enough (1.0: none is).
+
+    ``bound``: judged by the Wilson lower bound; otherwise by the precision
+    itself, on at least ``MIN_ANSWERED`` answered questions.
+    """
     tops = sorted(((a.scores[0], a.right[0], a.weight) for a in asked if a.scores), reverse=True)
     best, right, answered = 1.0, 0.0, 0.0
     for position, (score, correct, weight) in enumerate(tops):
@@ -129,9 +162,28 @@ def answer_threshold(asked: Sequence[Asked], precision: float) -> float:
         answered += weight
         tied = position + 1 < len(tops) and tops[position + 1][0] == score
         # Equal scores are answered together: judge the threshold after the last.
-        if not tied and wilson_lower_bound(right, answered) >= precision:
+        if tied:
+            continue
+        if bound:
+            precise = wilson_lower_bound(right, answered) >= precision
+        else:
+            precise = answered >= MIN_ANSWERED and right >= precision * answered
+        if precise:
             best = score
     return best
+
+
+def _answer_threshold(asked: Sequence[Asked], precision: float, sample: int) -> tuple[float, str]:
+    """The answer threshold and how it was chosen (``reason``), 1.0 when none."""
+    if sample >= BOUND_SAMPLE:
+        found = answer_threshold(asked, precision)
+        return found, BOUND if found < 1.0 else AMBIGUOUS
+    found = answer_threshold(asked, precision, bound=False)
+    if found < 1.0:
+        return found, ESTIMATE
+    if sum(a.weight for a in asked if a.scores) < MIN_ANSWERED:
+        return found, TOO_FEW
+    return found, AMBIGUOUS
 
 
 def refusal_threshold(outside: Sequence[Asked], refusal: float) -> float:
@@ -192,34 +244,39 @@ def calibrate(
     """Thresholds for ``decide`` on an index of these documents.
 
     Builds one index per fold (one for a large knowledge base, five for a
-    small one); with no variant to hold out, returns the defaults. ``index``,
-    the one the bot will use, if already built, scores the known out-of-scope
-    questions.
+    small one), and one of all the documents for known out-of-scope questions
+    unless ``index`` is given. ``index``, the one the bot will use, if already built, scores
+    the known out-of-scope questions. Returns the defaults, with the reason,
+    when there is no variant to hold out, too few, or no threshold precise
+    enough (``Calibration.calibrated`` is then False).
     """
     in_scope: list[Asked] = []
     outside: list[Asked] = []
-    for number, (kept, held) in enumerate(folds(documents, seed)):
-        fold_index = build(kept)
-        in_scope += ask(fold_index, held, locale)
-        if number == 0 and index is None:
-            outside += ask(fold_index, [(question, None) for question in out_of_scope], locale)
-    if index is not None:
+    for kept, held in folds(documents, seed):
+        in_scope += ask(build(kept), held, locale)
+    if out_of_scope:
         # The full index is surer of itself than a fold's: refuse on its scores.
+        index = index if index is not None else build(list(documents))
         outside += ask(index, [(question, None) for question in out_of_scope], locale)
     outside_known = list(outside)
     if not in_scope:
-        return Calibration(Thresholds(), 0, 0.0, 0.0)
+        return Calibration(Thresholds(), 0, 0.0, 0.0, NO_VARIANTS)
     outside += [n for n in map(without_right_article, in_scope) if n is not None]
     # The negatives together weigh as out_of_scope_share of all questions.
     weight = out_of_scope_share / (1 - out_of_scope_share) * len(in_scope) / max(len(outside), 1)
     asked = in_scope + [replace(a, weight=weight) for a in outside]
-    answer = max(answer_threshold(asked, precision), refusal_threshold(outside_known, refusal))
-    thresholds = Thresholds(answer=answer, clarify=clarify_threshold(asked, answer, plausible))
-    answered = [a for a in in_scope if a.scores and a.scores[0] >= answer]
+    answer, reason = _answer_threshold(asked, precision, len(in_scope))
+    if reason not in (BOUND, ESTIMATE):
+        thresholds = Thresholds()
+    else:
+        answer = max(answer, LEAST_ANSWER, refusal_threshold(outside_known, refusal))
+        thresholds = Thresholds(answer=answer, clarify=clarify_threshold(asked, answer, plausible))
+    answered = [a for a in in_scope if a.scores and a.scores[0] >= thresholds.answer]
     right = sum(a.right[0] for a in answered)
     return Calibration(
         thresholds,
         held_out=len(in_scope),
         precision=right / len(answered) if answered else 1.0,
         coverage=right / len(in_scope),
+        reason=reason,
     )

@@ -16,9 +16,6 @@ from relais.knowledge.index import PUBLIC, documents_for, knowledge_stamp
 
 log = logging.getLogger(__name__)
 
-# Question variants a knowledge base needs before its calibration is trusted.
-MIN_HELD_OUT = 50
-
 _calibrated: dict[str, tuple[tuple, Thresholds]] = {}
 _lock = threading.Lock()
 
@@ -44,20 +41,29 @@ def calibrated_thresholds(locale: str) -> Thresholds:
 
 
 def _calibrate(locale: str) -> Thresholds:
-    try:
-        from relais.bot.calibration import calibrate
-    except ImportError:  # the calibration core is not there yet: the defaults
-        return Thresholds()
+    from relais.bot.calibration import calibrate
+
     documents = [d for d in documents_for(PUBLIC) if d.locale == locale]
     try:
         calibration = calibrate(documents, locale=locale)
     except ValueError:
         log.warning("bot calibration failed, using the default thresholds", exc_info=True)
         return Thresholds()
-    # A few variants cannot show a precision high enough (the Wilson bound
-    # stays low) and the calibrated bot would never answer: keep the defaults.
-    if calibration.held_out < MIN_HELD_OUT or calibration.coverage <= 0:
-        return Thresholds()
+    # A knowledge base too small or too ambiguous to calibrate gets the
+    # defaults (calibrate returns them), and the operator is told why.
+    log.log(
+        logging.INFO if calibration.calibrated else logging.WARNING,
+        "bot thresholds for %s: answer %.3f, clarify %.3f (%s; %d variants held out, "
+        "precision %.3f, coverage %.3f)",
+        locale,
+        calibration.thresholds.answer,
+        calibration.thresholds.clarify,
+        calibration.reason,
+        calibration.held_out,
+        calibration.precision,
+        calibration.coverage,
+        extra={"locale": locale, "reason": calibration.reason},
+    )
     return calibration.thresholds
 
 

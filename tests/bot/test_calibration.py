@@ -1,6 +1,13 @@
 import pytest
 
 from relais.bot.calibration import (
+    AMBIGUOUS,
+    BOUND,
+    ESTIMATE,
+    LEAST_ANSWER,
+    MIN_ANSWERED,
+    NO_VARIANTS,
+    TOO_FEW,
     Asked,
     answer_threshold,
     calibrate,
@@ -98,6 +105,7 @@ def test_a_knowledge_base_without_variants_keeps_the_default_thresholds():
     calibration = calibrate(documents, locale="fr", build=bm25_only)
     assert calibration.thresholds == Thresholds()
     assert calibration.held_out == 0
+    assert (calibration.reason, calibration.calibrated) == (NO_VARIANTS, False)
 
 
 def test_known_out_of_scope_questions_are_refused_as_often_as_asked():
@@ -115,3 +123,62 @@ def test_calibrate_refuses_the_known_out_of_scope_questions():
         index.search(q, locale="fr")[0].score >= calibration.thresholds.answer for q in outside
     ]
     assert sum(answered) <= 1
+
+
+def test_a_small_sample_is_judged_by_its_precision_not_the_bound():
+    # 200 right answers and 5 wrong ones at 0.95: 97.6% precise in all, but on
+    # 205 questions the lower bound stays under 97% below the mistakes, and
+    # only the 40 answers above them would be given.
+    right = [Asked([0.99 - i / 1000], [True]) for i in range(200)]
+    wrong = [Asked([0.95], [False]) for _ in range(5)]
+    assert answer_threshold(right + wrong, 0.97) == pytest.approx(0.951)
+    assert answer_threshold(right + wrong, 0.97, bound=False) == pytest.approx(0.99 - 199 / 1000)
+
+
+def test_the_estimate_needs_enough_answered_questions():
+    few = [Asked([0.9], [True]) for _ in range(MIN_ANSWERED - 1)]
+    assert answer_threshold(few, 0.97, bound=False) == 1.0
+    enough = few + [Asked([0.8], [True])]
+    assert answer_threshold(enough, 0.97, bound=False) == pytest.approx(0.8)
+
+
+def test_a_small_clean_knowledge_base_gets_calibrated_thresholds_by_estimate():
+    calibration = calibrate(shop_documents(), locale="fr", build=bm25_only)
+    assert (calibration.reason, calibration.calibrated) == (ESTIMATE, True)
+    assert LEAST_ANSWER <= calibration.thresholds.answer < 1.0
+
+
+def test_a_tiny_knowledge_base_keeps_usable_defaults_and_says_why():
+    documents = [
+        Document("suivi", "fr", "Suivre ma commande", "colis", ["où est mon colis", "suivi"]),
+        Document("retour", "fr", "Retourner un article", "retour", ["renvoyer", "retour"]),
+    ]
+    calibration = calibrate(documents, locale="fr", build=bm25_only)
+    assert calibration.held_out == 4
+    assert (calibration.reason, calibration.calibrated) == (TOO_FEW, False)
+    assert calibration.thresholds == Thresholds()
+
+
+def test_an_ambiguous_knowledge_base_keeps_the_defaults_and_says_so():
+    # Every article has the same variants: held out, any of them is a coin toss.
+    same = [f"question {word}" for word in ("colis", "argent", "compte", "facture")] * 5
+    documents = [Document(slug, "fr", "Aide", "aide", list(same)) for slug in "abcde"]
+    calibration = calibrate(documents, locale="fr", build=bm25_only)
+    assert (calibration.reason, calibration.calibrated) == (AMBIGUOUS, False)
+    assert calibration.thresholds == Thresholds()
+
+
+def test_a_large_sample_is_judged_by_the_lower_bound():
+    documents = [
+        Document(
+            slug,
+            "fr",
+            title,
+            " ".join(words),
+            [f"{a} {b} {n}" for a in words for b in words for n in range(14)],
+        )
+        for slug, (title, words) in TOPICS.items()
+    ]
+    calibration = calibrate(documents, locale="fr", build=bm25_only)
+    assert calibration.held_out >= 1_000
+    assert calibration.reason == BOUND

@@ -40,7 +40,7 @@ def test_demo_knowledge_base_follows_the_loader_schema():
         assert set(article) == FIELDS, article["slug"]
         assert article["locale"] == "fr" and article["visibility"] == "public"
         assert article["title"].strip() and article["body"].strip() and article["category"]
-        assert 5 <= len(article["questions"]) <= 10, article["slug"]
+        assert 12 <= len(article["questions"]) <= 25, article["slug"]
         assert len(set(article["questions"])) == len(article["questions"]), article["slug"]
 
 

@@ -78,6 +78,14 @@ INFORMAL = {
         "kan": "quand",
         "ki": "qui",
         "ke": "que",
+        # One word for the e-mail, however it is written.
+        "e-mail": "mail",
+        "e-mails": "mails",
+        "email": "mail",
+        "emails": "mails",
+        "courriel": "mail",
+        "courriels": "mails",
+        "dispo": "disponible",
     },
     "en": {
         "pls": "please",
@@ -141,14 +149,41 @@ def _stemmer(language: str):
 # often as the noun ("livraison", "livré", "livrer"), so the noun loses it too.
 FRENCH_NOUN_SUFFIX = "aison"
 
+# Snowball cuts some verb and noun of one family to different stems; customers
+# use either ("je veux retourner" / "retour", "pas reçu" / "recevoir"), so the
+# stems of the families a help desk hears most are joined. Keys and values are
+# stems, accents folded.
+FRENCH_STEM_FAMILIES = {
+    "retourn": "retour",
+    "recevoir": "recu",
+    "recevr": "recu",
+    "recois": "recu",
+    "recoit": "recu",
+    "recus": "recu",
+    "expedit": "expedi",
+    "inscript": "inscrir",
+    "inscrit": "inscrir",
+    "desinscript": "desinscrir",
+    "connexion": "connect",
+    "suppress": "supprim",
+    "modif": "modifi",
+    "pay": "pai",
+    "deb": "debit",
+    "rendu": "rendr",
+    "suivr": "suiv",
+    "livreur": "livr",
+}
+
 
 @lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
     """One word's matching form: Snowball stem, then accents folded."""
     stemmed = fold_accents(_stemmer(language).stemWord(word))
-    if language == "fr" and stemmed.endswith(FRENCH_NOUN_SUFFIX) and len(stemmed) > 7:
+    if language != "fr":
+        return stemmed
+    if stemmed.endswith(FRENCH_NOUN_SUFFIX) and len(stemmed) > 7:
         return stemmed[: -len(FRENCH_NOUN_SUFFIX)]
-    return stemmed
+    return FRENCH_STEM_FAMILIES.get(stemmed, stemmed)
 
 
 def words(text: str, locale: str | None = None) -> list[str]:
