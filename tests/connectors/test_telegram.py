@@ -238,3 +238,36 @@ def test_webhook_url_uses_the_public_base_url_behind_a_proxy(telegram, settings)
     assert data["webhook_url"] == (
         f"https://support.example.com/webhooks/telegram/{telegram.public_key}/"
     )
+
+
+def test_the_bot_answers_a_telegram_customer_with_numbered_choices(db, fake_provider):
+    from relais.knowledge.actions import create_article
+
+    for title, questions in [
+        ("Annuler ma commande", ["je veux annuler ma commande", "annuler une commande"]),
+        ("Modifier ma commande", ["changer ma commande", "modifier une commande"]),
+    ]:
+        create_article(
+            title=title, body=f"{title} : depuis votre compte.", locale="fr",
+            status="published", questions=questions,
+        )  # fmt: skip
+    inbox = make_inbox(
+        "telegram", bot_token=TOKEN, secret_token=SECRET, api_base_url=fake_provider.url,
+        bot={"enabled": True, "name": "Robin"},
+    )  # fmt: skip
+    send_path = f"/bot{TOKEN}/sendMessage"
+    fake_provider.on(
+        "POST", send_path, Reply(json={"ok": True, "result": {"message_id": 11, "date": 1}})
+    )
+    with after_commit():
+        assert post(inbox, update(text="ma commande")).status_code == 200
+    conversation = Conversation.objects.get()
+    assert conversation.bot_held_since is not None  # not in the agents' queue
+    [call] = fake_provider.requests_to(send_path)
+    text = call.json()["text"]
+    # No buttons on Telegram here: the articles come as numbered choices.
+    assert "1. " in text and "2. " in text and "Annuler ma commande" in text
+    with after_commit():
+        post(inbox, update(update_id=2, message_id=12, text="1"))
+    answers = fake_provider.requests_to(send_path)
+    assert len(answers) == 2 and "/help/" in answers[1].json()["text"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
+from relais.bot.config import BotConfig
 from relais.connectors.base import (
     Connector,
     IdentityRef,
@@ -85,6 +86,7 @@ class SmsConfig(InboxConfig):
     from_number: str = ""
     messaging_service_sid: str = Field("", pattern=r"^(MG[0-9a-fA-F]{32})?$")
     api_base_url: HttpUrl = HttpUrl("https://api.twilio.com")
+    bot: BotConfig = BotConfig()  # the self-care bot, off unless enabled
 
     @field_validator("from_number")
     @classmethod
@@ -107,6 +109,7 @@ class SmsConnector(Connector):
     label = _("SMS")
     channel_class = "messaging"
     config_model = SmsConfig
+    supports_bot = True  # one-to-one: the bot answers with numbered choices
 
     def public_config(self, inbox: Inbox) -> dict[str, Any]:
         return {**inbox.config, "auth_token": SECRET_MASK}

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field, HttpUrl
 
+from relais.bot.config import BotConfig
 from relais.connectors.base import (
     Connector,
     InboundAttachment,
@@ -39,6 +40,7 @@ class TelegramConfig(InboxConfig):
     # Given to setWebhook as secret_token: Telegram sends it back on every call.
     secret_token: str = Field(pattern=r"^[A-Za-z0-9_-]{16,256}$")
     api_base_url: HttpUrl = HttpUrl("https://api.telegram.org")
+    bot: BotConfig = BotConfig()  # the self-care bot, off unless enabled
 
 
 class TelegramConnector(Connector):
@@ -51,6 +53,7 @@ class TelegramConnector(Connector):
     label = _("Telegram")
     channel_class = "messaging"
     config_model = TelegramConfig
+    supports_bot = True  # one-to-one: the bot answers with numbered choices
     supports_attachments = True
 
     def public_config(self, inbox: Inbox) -> dict[str, Any]:

@@ -53,6 +53,7 @@ class WhatsAppConnector(Connector):
     label = gettext_lazy("WhatsApp Business")
     channel_class = "messaging"
     config_model = WhatsAppConfig
+    supports_bot = True  # one-to-one: the bot answers with numbered choices
     supports_attachments = True
 
     def public_config(self, inbox: Inbox) -> dict[str, Any]:

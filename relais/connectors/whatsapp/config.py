@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from relais.bot.config import BotConfig
 from relais.connectors.base import InboxConfig
 from relais.connectors.meta.graph import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
 
@@ -32,6 +33,7 @@ class WhatsAppConfig(InboxConfig):
     api_base_url: HttpUrl = HttpUrl(DEFAULT_API_BASE_URL)
     api_version: str = Field(DEFAULT_API_VERSION, pattern=r"^v\d{1,3}\.\d{1,2}$")
     templates: list[WhatsAppTemplate] = Field(default_factory=list, max_length=200)
+    bot: BotConfig = BotConfig()  # the self-care bot, off unless enabled
 
     @field_validator("templates")
     @classmethod
