@@ -129,6 +129,16 @@ def webhook_path(kind: str, public_key: str) -> str:
     return reverse("webhook", kwargs={"kind": kind, "public_key": public_key})
 
 
+class ReceivesWebhooks:
+    """Mixed into a connector its provider calls on /webhooks/<kind>/<key>/:
+    the inbox's API representation then gives that URL as `webhook_url`."""
+
+    kind: str
+
+    def public_urls(self, inbox) -> dict[str, str]:
+        return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
+
+
 def public_url(request: HttpRequest, path: str) -> str:
     """`path` made absolute with RELAIS_PUBLIC_URL when set, else the request's host."""
     base = settings.RELAIS_PUBLIC_URL

@@ -44,11 +44,11 @@ from relais.connectors.meta.webhook import answer_handshake, check_signature
 from relais.connectors.meta.window import HUMAN_AGENT_WINDOW, window_is_open
 from relais.connectors.webhooks import (
     MalformedPayload,
+    ReceivesWebhooks,
     StatusUpdate,
     WebhookRequest,
     WebhookResponse,
     WebhookResult,
-    webhook_path,
 )
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class SocialConfig(InboxConfig):
     human_agent_tag: bool = False
 
 
-class SocialConnector(Connector):
+class SocialConnector(ReceivesWebhooks, Connector):
     """Base of the Messenger and Instagram connectors; subclasses set the
     class attributes below. Raises TemporarySendError / PermanentSendError."""
 
@@ -95,9 +95,6 @@ class SocialConnector(Connector):
             message = _("another inbox already uses this account")
             return [{"field": self.account_field, "message": message}]
         return []
-
-    def public_urls(self, inbox: Inbox) -> dict[str, str]:
-        return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
     def handshake(self, inbox: Inbox, request: WebhookRequest) -> WebhookResponse:
         """Echo hub.challenge for our verify token; 403 otherwise."""

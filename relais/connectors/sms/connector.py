@@ -37,6 +37,7 @@ from relais.connectors.sms.signature import SIGNATURE_HEADER, is_valid_signature
 from relais.connectors.webhooks import (
     InvalidSignature,
     MalformedPayload,
+    ReceivesWebhooks,
     StatusUpdate,
     WebhookRequest,
     WebhookResponse,
@@ -100,7 +101,7 @@ class SmsConfig(InboxConfig):
         return self
 
 
-class SmsConnector(Connector):
+class SmsConnector(ReceivesWebhooks, Connector):
     """SMS/MMS. Inbound idempotent on MessageSid; STOP-type keywords opt the
     number out of this inbox (sends are refused, PermanentSendError, until
     START). Send errors as for every provider (connectors.http_api)."""
@@ -124,9 +125,6 @@ class SmsConnector(Connector):
             filename=media.filename,
             declared_type=media.content_type,
         )
-
-    def public_urls(self, inbox: Inbox) -> dict[str, str]:
-        return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
     def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
         params = request.form()

@@ -22,7 +22,12 @@ from relais.connectors.base import (
 from relais.connectors.http_api import RateLimit, call_provider
 from relais.connectors.media import MediaRefused, MediaUnavailable, download_media
 from relais.connectors.telegram.parsing import parse_update
-from relais.connectors.webhooks import InvalidSignature, WebhookRequest, WebhookResult, webhook_path
+from relais.connectors.webhooks import (
+    InvalidSignature,
+    ReceivesWebhooks,
+    WebhookRequest,
+    WebhookResult,
+)
 
 if TYPE_CHECKING:
     from relais.connectors.models import Inbox
@@ -43,7 +48,7 @@ class TelegramConfig(InboxConfig):
     bot: BotConfig = BotConfig()  # the self-care bot, off unless enabled
 
 
-class TelegramConnector(Connector):
+class TelegramConnector(ReceivesWebhooks, Connector):
     """Private chats with a Telegram bot. Idempotent on (chat id, message id);
     send raises TemporarySendError on 429/5xx/network errors (Retry-After
     honoured), PermanentSendError with Telegram's description otherwise (e.g.
@@ -58,9 +63,6 @@ class TelegramConnector(Connector):
 
     def public_config(self, inbox: Inbox) -> dict[str, Any]:
         return {**inbox.config, "bot_token": SECRET_MASK, "secret_token": SECRET_MASK}
-
-    def public_urls(self, inbox: Inbox) -> dict[str, str]:
-        return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
     def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
         expected = inbox.config.get("secret_token", "")

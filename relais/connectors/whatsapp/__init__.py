@@ -26,11 +26,11 @@ from relais.connectors.meta import graph, replies
 from relais.connectors.meta.webhook import answer_handshake, check_signature
 from relais.connectors.webhooks import (
     MalformedPayload,
+    ReceivesWebhooks,
     StatusUpdate,
     WebhookRequest,
     WebhookResponse,
     WebhookResult,
-    webhook_path,
 )
 from relais.connectors.whatsapp import sending
 from relais.connectors.whatsapp.config import SECRET_FIELDS, WhatsAppConfig, find_template
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 WHATSAPP_KIND = "whatsapp"
 
 
-class WhatsAppConnector(Connector):
+class WhatsAppConnector(ReceivesWebhooks, Connector):
     """Sends through the Cloud API. Raises TemporarySendError for throttling and
     outages (the outbox retries), PermanentSendError for refusals, including a
     free-form reply outside the 24-hour window or an unknown template."""
@@ -69,9 +69,6 @@ class WhatsAppConnector(Connector):
             message = _("another inbox already uses this phone number id")
             return [{"field": "phone_number_id", "message": message}]
         return []
-
-    def public_urls(self, inbox: Inbox) -> dict[str, str]:
-        return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
     def fetch_media(self, inbox: Inbox, media: PendingMedia) -> InboundAttachment:
         return fetch_media(inbox.pk, inbox.config, media)

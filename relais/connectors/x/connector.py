@@ -17,10 +17,10 @@ from relais.connectors.http_api import RateLimit, call_provider
 from relais.connectors.webhooks import (
     InvalidSignature,
     MalformedPayload,
+    ReceivesWebhooks,
     WebhookRequest,
     WebhookResponse,
     WebhookResult,
-    webhook_path,
 )
 from relais.connectors.x.parsing import parse_events
 
@@ -54,7 +54,7 @@ class XConfig(InboxConfig):
     api_base_url: HttpUrl = HttpUrl("https://api.x.com")
 
 
-class XConnector(Connector):
+class XConnector(ReceivesWebhooks, Connector):
     """DMs (private) and mentions (public, threaded by the tweet replied to).
     Idempotent on event and tweet ids. An agent's reply to a public
     conversation is a reply tweet, or a DM when "reply privately" is chosen."""
@@ -66,9 +66,6 @@ class XConnector(Connector):
 
     def public_config(self, inbox: Inbox) -> dict[str, Any]:
         return {**inbox.config, "consumer_secret": SECRET_MASK, "access_token": SECRET_MASK}
-
-    def public_urls(self, inbox: Inbox) -> dict[str, str]:
-        return {"webhook_url": webhook_path(self.kind, inbox.public_key)}
 
     def handshake(self, inbox: Inbox, request: WebhookRequest) -> WebhookResponse:
         token = request.query.get("crc_token", "")
