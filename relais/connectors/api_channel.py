@@ -84,10 +84,11 @@ class InvalidPayload(ConnectorError):
         self.fields = fields or []
 
 
-class InboundContact(BaseModel):
+class ContactDetails(BaseModel):
+    """What an app may say of its customer: checked e-mail, E.164 phone."""
+
     model_config = ConfigDict(extra="forbid")
 
-    external_id: str = Field(min_length=1, max_length=200)
     name: str = Field("", max_length=200)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=32)
@@ -101,6 +102,10 @@ class InboundContact(BaseModel):
     @classmethod
     def _phone_is_international(cls, value: str) -> str:
         return e164_phone(value)
+
+
+class InboundContact(ContactDetails):
+    external_id: str = Field(min_length=1, max_length=200)
 
 
 def clean_email(value: str) -> str:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from relais.connectors.api_channel import (
-    clean_email,
+    ContactDetails,
     e164_phone,
     external_identity,
     validated_body,
@@ -48,23 +48,8 @@ MAX_ORDERS = 50
 MAX_ITEMS = 100
 
 
-class CallbackCustomer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CallbackCustomer(ContactDetails):
     id: str = Field(min_length=1, max_length=200)
-    name: str = Field("", max_length=200)
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=32)
-
-    @field_validator("email")
-    @classmethod
-    def _email_is_valid(cls, value: str) -> str:
-        return clean_email(value)
-
-    @field_validator("phone")
-    @classmethod
-    def _phone_is_international(cls, value: str) -> str:
-        return e164_phone(value)
 
 
 class OrderItem(BaseModel):
