@@ -12,14 +12,15 @@ and log.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from relais.connectors.webhooks import MalformedPayload
 
-class MalformedEvents(ValueError):
-    """The body is not a Messenger/Instagram webhook delivery; says why."""
+
+class MalformedEvents(MalformedPayload):
+    """The body is not a Messenger/Instagram webhook delivery; says why (400)."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,9 @@ class ParsedEvents:
     ignored: list[str] = field(default_factory=list)
 
 
-def parse_events(body: bytes, *, object_type: str, account_id: str) -> ParsedEvents:
-    """What a delivery says to `account_id`. Raises MalformedEvents."""
-    data = _load(body)
+def parse_events(data: dict[str, Any], *, object_type: str, account_id: str) -> ParsedEvents:
+    """What a delivery (the body's JSON object) says to `account_id`. Raises
+    MalformedEvents."""
     if data.get("object") != object_type:
         raise MalformedEvents(f"object must be {object_type}")
     entries = data.get("entry")
@@ -93,16 +94,6 @@ def parse_events(body: bytes, *, object_type: str, account_id: str) -> ParsedEve
         for change in _list(entry.get("changes"), "changes"):
             _parse_change(change, account_id, parsed)
     return parsed
-
-
-def _load(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedEvents(f"malformed JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise MalformedEvents("the body must be a JSON object")
-    return data
 
 
 def _list(value: Any, name: str) -> list:

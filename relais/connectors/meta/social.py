@@ -35,7 +35,6 @@ from relais.connectors.media import download_media
 from relais.connectors.meta import graph, replies
 from relais.connectors.meta.events import (
     Comment,
-    MalformedEvents,
     PrivateMessage,
     Receipt,
     parse_events,
@@ -43,7 +42,6 @@ from relais.connectors.meta.events import (
 from relais.connectors.meta.webhook import answer_handshake, check_signature
 from relais.connectors.meta.window import HUMAN_AGENT_WINDOW, window_is_open
 from relais.connectors.webhooks import (
-    MalformedPayload,
     ReceivesWebhooks,
     StatusUpdate,
     WebhookRequest,
@@ -105,10 +103,9 @@ class SocialConnector(ReceivesWebhooks, Connector):
         names asked once), public comments and delivery/read receipts."""
         check_signature(request, inbox.config.get("app_secret", ""))
         account_id = str(inbox.config.get(self.account_field, ""))
-        try:
-            parsed = parse_events(request.body, object_type=self.object_type, account_id=account_id)
-        except MalformedEvents as error:
-            raise MalformedPayload(str(error)) from None
+        parsed = parse_events(
+            request.json_object(), object_type=self.object_type, account_id=account_id
+        )
         messages = [self.message_to_inbound(inbox, item) for item in parsed.messages]
         messages += [self.comment_to_inbound(inbox, item) for item in parsed.comments]
         statuses = [

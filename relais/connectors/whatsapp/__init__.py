@@ -25,7 +25,6 @@ from relais.connectors.base import (
 from relais.connectors.meta import graph, replies
 from relais.connectors.meta.webhook import answer_handshake, check_signature
 from relais.connectors.webhooks import (
-    MalformedPayload,
     ReceivesWebhooks,
     StatusUpdate,
     WebhookRequest,
@@ -35,7 +34,7 @@ from relais.connectors.webhooks import (
 from relais.connectors.whatsapp import sending
 from relais.connectors.whatsapp.config import SECRET_FIELDS, WhatsAppConfig, find_template
 from relais.connectors.whatsapp.inbound import fetch_media, to_inbound
-from relais.connectors.whatsapp.parsing import MalformedWebhook, parse_webhook
+from relais.connectors.whatsapp.parsing import parse_webhook
 
 if TYPE_CHECKING:
     from relais.connectors.models import Inbox
@@ -81,10 +80,7 @@ class WhatsAppConnector(ReceivesWebhooks, Connector):
         """Signature first (unsigned input is never parsed), then the messages
         (files fetched later, in a task) and status changes about this inbox's number."""
         check_signature(request, inbox.config.get("app_secret", ""))
-        try:
-            parsed = parse_webhook(request.body, inbox.config.get("phone_number_id", ""))
-        except MalformedWebhook as error:
-            raise MalformedPayload(str(error)) from None
+        parsed = parse_webhook(request.json_object(), inbox.config.get("phone_number_id", ""))
         return WebhookResult(
             messages=[to_inbound(inbox.pk, inbox.config, item) for item in parsed.messages],
             statuses=[

@@ -10,7 +10,6 @@ handle — is listed in `ignored` so that the caller acknowledges and logs it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,13 +17,14 @@ from typing import Any
 import phonenumbers
 
 from relais.connectors.meta.errors import GraphError, error_from_status
+from relais.connectors.webhooks import MalformedPayload
 
 MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
 STATUSES = ("sent", "delivered", "read", "failed")
 
 
-class MalformedWebhook(ValueError):
-    """The body is not a WhatsApp webhook delivery; the message says why."""
+class MalformedWebhook(MalformedPayload):
+    """The body is not a WhatsApp webhook delivery; the message says why (400)."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,9 @@ class ParsedWebhook:
     ignored: list[str] = field(default_factory=list)
 
 
-def parse_webhook(body: bytes, phone_number_id: str) -> ParsedWebhook:
-    """Everything a delivery says about `phone_number_id`. Raises MalformedWebhook."""
-    data = _load(body)
+def parse_webhook(data: dict[str, Any], phone_number_id: str) -> ParsedWebhook:
+    """Everything a delivery (the body's JSON object) says about
+    `phone_number_id`. Raises MalformedWebhook."""
     if data.get("object") != "whatsapp_business_account":
         raise MalformedWebhook("object must be whatsapp_business_account")
     entries = data.get("entry")
@@ -82,16 +82,6 @@ def parse_webhook(body: bytes, phone_number_id: str) -> ParsedWebhook:
         for change in changes:
             _parse_change(change, phone_number_id, parsed)
     return parsed
-
-
-def _load(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedWebhook(f"malformed JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise MalformedWebhook("the body must be a JSON object")
-    return data
 
 
 def _parse_change(change: Any, phone_number_id: str, parsed: ParsedWebhook) -> None:

@@ -1,22 +1,21 @@
 """Messenger and Instagram webhooks parsed from real-shaped payloads."""
 
-import json
-
 import pytest
 
-from relais.connectors.meta.events import MalformedEvents, parse_events
-from tests.connectors.meta.payloads import fixture, fixture_bytes
+from relais.connectors.meta.events import parse_events
+from relais.connectors.webhooks import MalformedPayload, WebhookRequest
+from tests.connectors.meta.payloads import fixture
 
 PAGE_ID = "109876543210987"
 IG_ID = "17841405822304914"
 
 
 def messenger(name):
-    return parse_events(fixture_bytes("messenger", name), object_type="page", account_id=PAGE_ID)
+    return parse_events(fixture("messenger", name), object_type="page", account_id=PAGE_ID)
 
 
 def instagram(name):
-    return parse_events(fixture_bytes("instagram", name), object_type="instagram", account_id=IG_ID)
+    return parse_events(fixture("instagram", name), object_type="instagram", account_id=IG_ID)
 
 
 def test_messenger_text_message():
@@ -81,7 +80,7 @@ def test_page_comment_is_a_public_comment_on_its_post():
 def test_the_pages_own_comment_is_ignored():
     data = fixture("messenger", "comment")
     data["entry"][0]["changes"][0]["value"]["from"] = {"id": PAGE_ID, "name": "Boutique"}
-    parsed = parse_events(json.dumps(data).encode(), object_type="page", account_id=PAGE_ID)
+    parsed = parse_events(data, object_type="page", account_id=PAGE_ID)
     assert parsed.comments == [] and parsed.ignored == ["the page's own comment"]
 
 
@@ -108,7 +107,7 @@ def test_other_event_types_are_ignored_not_refused(parse):
 
 
 def test_entries_for_another_account_are_ignored():
-    parsed = parse_events(fixture_bytes("messenger", "text"), object_type="page", account_id="1")
+    parsed = parse_events(fixture("messenger", "text"), object_type="page", account_id="1")
     assert parsed.messages == [] and parsed.ignored
 
 
@@ -128,5 +127,7 @@ def test_entries_for_another_account_are_ignored():
     ],
 )
 def test_malformed_deliveries_are_refused_with_a_reason(body, reason):
-    with pytest.raises(MalformedEvents, match=reason):
-        parse_events(body, object_type="page", account_id=PAGE_ID)
+    with pytest.raises(MalformedPayload, match=reason):  # the JSON itself, or its shape
+        parse_events(
+            WebhookRequest.build(body=body).json_object(), object_type="page", account_id=PAGE_ID
+        )
