@@ -33,6 +33,7 @@ from relais.bot.replies import (
 )
 from relais.bot.thresholds import thresholds_for
 from relais.conversations.actions import set_status
+from relais.conversations.automatic import queue_unauthored_message
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
@@ -41,7 +42,6 @@ from relais.conversations.models import (
     MessageKind,
     Status,
 )
-from relais.conversations.outbox import enqueue_delivery
 from relais.conversations.realtime import publish_conversation, publish_message
 from relais.core.events import record_event
 from relais.routing.arrival import first_due
@@ -256,26 +256,12 @@ def _send(
         "article_id": turn.article_id if turn.step == "answer" else None,
         **reply.facts,
     }
-    sent = Message.objects.create(
-        conversation=conversation,
-        inbox_id=conversation.inbox_id,
-        direction=Direction.OUTBOUND,
-        body=reply.body(buttons=buttons),
-        status=DeliveryStatus.QUEUED,
-        metadata={"bot": memory},
+    sent = queue_unauthored_message(
+        conversation, reply.body(buttons=buttons), metadata={"bot": memory}, bot=True
     )
     conversation.last_message_at = timezone.now()
     conversation.last_message_preview = sent.body[:PREVIEW_LENGTH]
     conversation.save(update_fields=["last_message_at", "last_message_preview", "updated_at"])
-    record_event(
-        "message.queued",
-        conversation=conversation,
-        message=sent,
-        channel=conversation.channel,
-        bot=True,
-    )
-    publish_message(sent)
-    transaction.on_commit(lambda: enqueue_delivery(sent.pk))
     return sent
 
 

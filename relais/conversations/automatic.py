@@ -20,22 +20,33 @@ def send_automatic_message(
     """Queue an automatic message (`reason`, e.g. "acknowledgement") to the
     customer and send it after commit. Records a message.queued Event."""
     with transaction.atomic():
-        message = Message.objects.create(
-            conversation=conversation,
-            inbox_id=conversation.inbox_id,
-            direction=Direction.OUTBOUND,
-            author=None,
-            body=body,
-            status=DeliveryStatus.QUEUED,
-            metadata={**(metadata or {}), "automatic": reason},
+        return queue_unauthored_message(
+            conversation, body, metadata={**(metadata or {}), "automatic": reason}, automatic=reason
         )
-        record_event(
-            "message.queued",
-            conversation=conversation,
-            message=message,
-            channel=conversation.channel,
-            automatic=reason,
-        )
-        publish_message(message)
-        transaction.on_commit(lambda: enqueue_delivery(message.pk))
+
+
+def queue_unauthored_message(
+    conversation: Conversation, body: str, *, metadata: dict[str, Any], **event_data: Any
+) -> Message:
+    """The outbox row of a message no agent wrote (an acknowledgement, the
+    bot's answer), its message.queued Event (with `event_data`), the realtime
+    push, and its delivery after commit. Call inside a transaction."""
+    message = Message.objects.create(
+        conversation=conversation,
+        inbox_id=conversation.inbox_id,
+        direction=Direction.OUTBOUND,
+        author=None,
+        body=body,
+        status=DeliveryStatus.QUEUED,
+        metadata=metadata,
+    )
+    record_event(
+        "message.queued",
+        conversation=conversation,
+        message=message,
+        channel=conversation.channel,
+        **event_data,
+    )
+    publish_message(message)
+    transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
