@@ -51,20 +51,19 @@ def _request_body(model) -> dict:
 
 
 REQUEST_BODY = _request_body(InboundPayload)
+# 201 stored, 200 already received (same ids), 400 bad payload, 401 bad
+# signature, 404 unknown key, 409 inactive inbox.
+INBOUND_RESPONSES = {status: ErrorOut for status in (400, 401, 404, 409)} | {
+    200: InboundAck,
+    201: InboundAck,
+}
 
 
 @router.post(
     "/channels/api/{public_key}/messages",
     auth=None,
     url_name="channel_api_inbound",
-    response={
-        200: InboundAck,
-        201: InboundAck,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response=INBOUND_RESPONSES,
     openapi_extra={"requestBody": REQUEST_BODY},
 )
 def receive_api_message(request: HttpRequest, public_key: str):
@@ -77,14 +76,7 @@ def receive_api_message(request: HttpRequest, public_key: str):
     "/channels/api/{public_key}/callback-requests",
     auth=None,
     url_name="channel_api_callback_request",
-    response={
-        200: InboundAck,
-        201: InboundAck,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response=INBOUND_RESPONSES,
     openapi_extra={"requestBody": _request_body(CallbackRequestPayload)},
 )
 def receive_callback_request(request: HttpRequest, public_key: str):
