@@ -232,3 +232,16 @@ class Connector:
         """What the customer's request told us beyond its text (a callback
         request's orders and device), shown beside the timeline; None: nothing."""
         return None
+
+
+def customer_handle(message: Message, kind: str) -> str | None:
+    """The address on this channel (`kind`: "phone", "telegram", "x"…) of the
+    customer `message` answers, the verified one first; None if they have none."""
+    from relais.contacts.models import Identity
+
+    return (
+        Identity.objects.filter(contact_id=message.conversation.contact_id, kind=kind)
+        .order_by("-verified", "id")
+        .values_list("value", flat=True)
+        .first()
+    )

@@ -27,6 +27,7 @@ from relais.connectors.base import (
     PendingMedia,
     PermanentSendError,
     SendResult,
+    customer_handle,
 )
 from relais.connectors.consent import ConsentChange, is_opted_out
 from relais.connectors.http_api import RateLimit, call_provider
@@ -248,14 +249,7 @@ def _media(fields: dict[str, str]) -> tuple[list[PendingMedia], list[str]]:
 
 
 def _customer_number(message: Message) -> str:
-    from relais.contacts.models import Identity
-
-    value = (
-        Identity.objects.filter(contact_id=message.conversation.contact_id, kind="phone")
-        .order_by("-verified", "id")
-        .values_list("value", flat=True)
-        .first()
-    )
+    value = customer_handle(message, "phone")
     if value is None:
         raise PermanentSendError("this contact has no phone number to text")
     return value

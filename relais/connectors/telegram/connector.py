@@ -18,6 +18,7 @@ from relais.connectors.base import (
     PermanentSendError,
     SendResult,
     TemporarySendError,
+    customer_handle,
 )
 from relais.connectors.http_api import RateLimit, call_provider
 from relais.connectors.media import MediaRefused, MediaUnavailable, download_media
@@ -120,13 +121,7 @@ def _call(inbox: Inbox, method: str, **request: Any) -> dict[str, Any]:
 
 
 def _chat_id(message: Message) -> int | str:
-    from relais.contacts.models import Identity
-
-    value = (
-        Identity.objects.filter(contact_id=message.conversation.contact_id, kind="telegram")
-        .values_list("value", flat=True)
-        .first()
-    )
+    value = customer_handle(message, "telegram")
     if value is None:
         raise PermanentSendError("this contact has no Telegram account to write to")
     return int(value) if value.lstrip("-").isdigit() else value

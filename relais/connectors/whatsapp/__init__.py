@@ -21,6 +21,7 @@ from relais.connectors.base import (
     PendingMedia,
     PermanentSendError,
     SendResult,
+    customer_handle,
 )
 from relais.connectors.meta import graph, replies
 from relais.connectors.meta.webhook import answer_handshake, check_signature
@@ -177,10 +178,7 @@ def window_closed_message() -> str:
 
 
 def _phone_of(message: Message) -> str:
-    from relais.contacts.models import Identity
-
-    phone = Identity.objects.filter(contact_id=message.conversation.contact_id, kind="phone")
-    return phone.values_list("value", flat=True).first() or ""
+    return customer_handle(message, "phone") or ""
 
 
 def _upload(settings: graph.GraphSettings, config: dict, attachment) -> str:

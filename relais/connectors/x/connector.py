@@ -12,7 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field, HttpUrl
 
-from relais.connectors.base import Connector, InboxConfig, PermanentSendError, SendResult
+from relais.connectors.base import (
+    Connector,
+    InboxConfig,
+    PermanentSendError,
+    SendResult,
+    customer_handle,
+)
 from relais.connectors.http_api import RateLimit, call_provider
 from relais.connectors.webhooks import (
     InvalidSignature,
@@ -119,13 +125,7 @@ class XConnector(ReceivesWebhooks, Connector):
 
 
 def _participant(message: Message) -> str:
-    from relais.contacts.models import Identity
-
-    value = (
-        Identity.objects.filter(contact_id=message.conversation.contact_id, kind="x")
-        .values_list("value", flat=True)
-        .first()
-    )
+    value = customer_handle(message, "x")
     if value is None:
         raise PermanentSendError("this contact has no X account to write to")
     return value
