@@ -17,7 +17,8 @@ from relais.accounts.models import Agent
 from relais.connectors.base import InboundAttachment, InboundMessage
 from relais.conversations.attachments import store_attachments
 from relais.conversations.errors import InvalidInput
-from relais.conversations.inbound_store import inbox_facts, store_inbound
+from relais.conversations.inbound_store import store_inbound
+from relais.conversations.inbox_facts import inbox_facts
 from relais.conversations.media_fetch import pending_marker, schedule_media_fetch
 from relais.conversations.models import (
     Conversation,

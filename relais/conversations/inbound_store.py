@@ -15,19 +15,15 @@ statement, and the statements run on the driver's cursor (core.sql.hot_cursor).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.text import slugify
 
-from relais.bot.config import bot_config
 from relais.connectors.base import InboundMessage
-from relais.connectors.models import Inbox
 from relais.connectors.registry import get_connector
 from relais.contacts.actions import (
     KNOWN_IDENTITY_COLUMNS,
@@ -38,6 +34,7 @@ from relais.contacts.actions import (
     identity_params,
 )
 from relais.contacts.models import Contact, Identity
+from relais.conversations.inbox_facts import inbox_facts
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
@@ -408,34 +405,3 @@ def _append_events(
         params += db_values(cursor.db, Event, values)
     # One statement for all of them (a new conversation has two).
     cursor.execute(INSERT_EVENTS[len(events)], params)
-
-
-# Inbox id -> (kind, channel class, bot enabled). An id is forgotten whenever
-# a row with it is saved or deleted (ids can come back after a rolled-back
-# transaction, as in tests); another process sees a bot switched on or off
-# at its next save signal or restart, hence the short lifetime below.
-_inbox_facts: dict[int, tuple[float, tuple[str, str, bool]]] = {}
-FACTS_SECONDS = 5.0
-
-
-def inbox_facts(inbox_id: int) -> tuple[str, str, bool]:
-    """(kind, channel class, whether the bot takes new conversations) of the
-    inbox; raises Inbox.DoesNotExist."""
-    cached = _inbox_facts.get(inbox_id)
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < FACTS_SECONDS:
-        return cached[1]
-    kind, config = Inbox.objects.values_list("kind", "config").get(pk=inbox_id)
-    connector = get_connector(kind)
-    with_bot = connector.supports_bot and bot_config(config or {}).enabled
-    facts = (kind, connector.channel_class, with_bot)
-    _inbox_facts[inbox_id] = (now, facts)
-    return facts
-
-
-def _forget_inbox(sender, instance: Inbox, **kwargs) -> None:
-    _inbox_facts.pop(instance.pk, None)
-
-
-post_save.connect(_forget_inbox, sender=Inbox, dispatch_uid="inbound_store.forget_inbox")
-post_delete.connect(_forget_inbox, sender=Inbox, dispatch_uid="inbound_store.forget_inbox")

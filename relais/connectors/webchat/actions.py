@@ -21,7 +21,7 @@ from relais.connectors.webchat.visitors import Visitor
 from relais.contacts.models import Identity
 from relais.conversations.actions import ReceiveResult, receive_message
 from relais.conversations.errors import InvalidInput
-from relais.conversations.inbound_store import inbox_facts
+from relais.conversations.inbox_facts import inbox_facts
 from relais.conversations.models import (
     Conversation,
     DeliveryStatus,
