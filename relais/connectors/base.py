@@ -139,6 +139,11 @@ class PermanentSendError(ConnectorError):
     """The provider refused the message for good: mark it failed."""
 
 
+# The reply's metadata key for "answer this public post privately" (the
+# console's checkbox, `conversations.actions.reply(metadata=...)`).
+REPLY_PRIVATELY = "reply_privately"
+
+
 class InboxConfig(BaseModel):
     """Kind-specific inbox settings. Unknown fields are refused."""
 

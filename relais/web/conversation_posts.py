@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relais.connectors.base import REPLY_PRIVATELY
 from relais.conversations import actions
 from relais.conversations.errors import ConversationError, InvalidInput
 from relais.conversations.models import Conversation, Status
@@ -84,7 +85,7 @@ def reply(request: HttpRequest, conversation: Conversation) -> None:
     privately = request.POST.get("reply_privately") == "1"
     if conversation.is_public and not privately and request.POST.get("confirm_public") != "1":
         raise InvalidInput(_("this conversation is public: confirm that you reply publicly"))
-    metadata = {**choices.metadata, **({"reply_privately": True} if privately else {})}
+    metadata = {**choices.metadata, **({REPLY_PRIVATELY: True} if privately else {})}
     actions.reply(
         conversation, request.user, form.cleaned_data["body"], attachments=files, metadata=metadata
     )

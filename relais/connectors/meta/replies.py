@@ -16,10 +16,6 @@ from relais.connectors.meta.window import CUSTOMER_SERVICE_WINDOW, window_closes
 if TYPE_CHECKING:
     from relais.conversations.models import Message
 
-# The reply's metadata key for the agent's choice on a public conversation.
-REPLY_MODE = "reply_mode"
-PUBLIC, PRIVATE = "public", "private"
-
 
 def latest_customer_message(conversation_id: int) -> Message | None:
     from relais.conversations.models import Direction, Message, MessageKind

@@ -7,7 +7,7 @@ window). Public comments on the account's posts become public conversations,
 threaded per post and commenter; the agent answers them publicly (a reply
 comment) or privately (Meta's private reply: one message to the commenter,
 within seven days, addressed by `recipient.comment_id`), as chosen in the
-reply's metadata (`reply_mode`: "public" or "private").
+reply's metadata (`reply_privately`, the console's choice, as for X).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from pydantic import Field, HttpUrl
 
 from relais.connectors.base import (
+    REPLY_PRIVATELY,
     Connector,
     IdentityRef,
     InboundAttachment,
@@ -254,15 +255,10 @@ class SocialConnector(ReceivesWebhooks, Connector):
     def _answer_comment(
         self, message: Message, api: graph.GraphSettings, comment_id: str
     ) -> SendResult:
-        mode = replies.reply_choice(message, replies.REPLY_MODE, replies.PUBLIC)
-        if replies.reply_choice(message, "reply_privately"):  # the console's checkbox
-            mode = replies.PRIVATE
-        if mode == replies.PRIVATE:
+        if replies.reply_choice(message, REPLY_PRIVATELY):
             # Meta's private reply: allowed once per comment, within seven days.
             recipient = {"comment_id": comment_id}
             return self._send_private(message, api, recipient, {"messaging_type": "RESPONSE"})
-        if mode != replies.PUBLIC:
-            raise PermanentSendError(_("Choose a public or a private answer."))
         if message.attachments.exists():
             raise PermanentSendError(_("A public answer cannot carry files."))
         answer = graph.post(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import Field, HttpUrl
 
 from relais.connectors.base import (
+    REPLY_PRIVATELY,
     Connector,
     InboxConfig,
     PermanentSendError,
@@ -98,7 +99,7 @@ class XConnector(ReceivesWebhooks, Connector):
 
     def send(self, message: Message) -> SendResult:
         conversation = message.conversation
-        private = not conversation.is_public or bool(message.metadata.get("reply_privately"))
+        private = not conversation.is_public or bool(message.metadata.get(REPLY_PRIVATELY))
         if private:
             path = f"/2/dm_conversations/with/{_participant(message)}/messages"
             data = self._post(message.inbox, path, {"text": message.body})

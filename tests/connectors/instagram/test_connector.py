@@ -73,7 +73,7 @@ def test_public_reply_and_private_reply(inbox, agent, fake_provider):
     (call,) = fake_provider.requests_to(f"/v21.0/{COMMENT_ID}/replies")
     assert call.json() == {"message": "Elle revient lundi !"}
     private = reply(
-        comment.conversation, agent, "Je vous la réserve ?", metadata={"reply_mode": "private"}
+        comment.conversation, agent, "Je vous la réserve ?", metadata={"reply_privately": True}
     )
     assert deliver_message(private.pk) == DeliveryStatus.SENT
     (call,) = fake_provider.requests_to(SEND)

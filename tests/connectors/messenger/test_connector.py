@@ -140,11 +140,14 @@ def test_public_reply_is_a_reply_comment(inbox, agent, fake_provider):
     assert call.headers["authorization"] == "Bearer EAAB-page-token"
 
 
-# The API's `reply_mode` and the console's "Reply privately instead" checkbox.
-@pytest.mark.parametrize("choice", [{"reply_mode": "private"}, {"reply_privately": True}])
-def test_private_reply_to_a_comment_is_addressed_by_comment_id(inbox, agent, fake_provider, choice):
+def test_private_reply_to_a_comment_is_addressed_by_comment_id(inbox, agent, fake_provider):
     (message,) = deliver(inbox, fixture_bytes("messenger", "comment"))
-    answer = reply(message.conversation, agent, "Votre numéro de commande ?", metadata=choice)
+    answer = reply(
+        message.conversation,
+        agent,
+        "Votre numéro de commande ?",
+        metadata={"reply_privately": True},
+    )
     assert deliver_message(answer.pk) == DeliveryStatus.SENT
     (call,) = fake_provider.requests_to(SEND)
     assert call.json()["recipient"] == {"comment_id": COMMENT_ID}
