@@ -58,10 +58,12 @@ class ConsoleConsumer(RealtimeConsumer):
         self.groups_joined: set[str] = set()
         self.subscriptions: set[int] = set()
         self.last_heartbeat_write = time.monotonic()
-        await self.accept()
+        # Join before accepting: an event sent as the socket opens must not
+        # fall between the handshake and the subscriptions.
         await self._join(agent_group(user.pk))
         for inbox_id in await _visible_inbox_ids(user.pk):
             await self._join(inbox_group(inbox_id))
+        await self.accept()
         # After joining: events sent meanwhile must not be missed for a write.
         await _record_connected(user.pk, timezone.now())
 

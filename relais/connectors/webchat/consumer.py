@@ -61,14 +61,17 @@ class VisitorConsumer(RealtimeConsumer):
         public_key = self.scope["url_route"]["kwargs"]["public_key"]
         token = parse_qs(self.scope.get("query_string", b"").decode()).get("token", [""])[0]
         self.visitor = await self._authenticate(public_key, token)
-        # Accept before closing so the browser sees 4403 (a pre-accept close is
-        # an HTTP 403 the page cannot tell from a network error).
-        await self.accept()
         if self.visitor is None:
+            # Accept before closing so the browser sees 4403 (a pre-accept close
+            # is an HTTP 403 the page cannot tell from a network error).
+            await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        # Join before accepting: a reply sent the moment the socket opens must
+        # not fall between the handshake and the group subscription.
         for conversation_id in await database_sync_to_async(visitor_conversation_ids)(self.visitor):
             await self._join(conversation_id)
+        await self.accept()
 
     async def disconnect(self, code: int) -> None:
         for conversation_id in getattr(self, "conversation_ids", ()):
