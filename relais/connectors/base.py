@@ -112,6 +112,10 @@ class InboundMessage:
     # The conversation's channel when it differs from the inbox's kind (a
     # callback request sent through the API channel is a "callback").
     channel: str = ""
+    # A sender whose name the connector will ask its provider for once the
+    # message is stored (contacts.profile_lookup): never during the webhook
+    # request, where a slow provider would hold up intake.
+    lookup_profile: IdentityRef | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,10 @@ class TemporarySendError(ConnectorError):
 
 class PermanentSendError(ConnectorError):
     """The provider refused the message for good: mark it failed."""
+
+
+class ProfileUnavailable(ConnectorError):
+    """The provider did not say who the sender is (down, slow, refused)."""
 
 
 # The reply's metadata key for "answer this public post privately" (the
@@ -199,6 +207,12 @@ class Connector:
         from relais.connectors.media import MediaRefused
 
         raise MediaRefused("this channel does not fetch files")
+
+    def fetch_profile_name(self, inbox: Inbox, identity: IdentityRef) -> str:
+        """The sender's display name as the provider knows it ("" if none), for
+        an `InboundMessage.lookup_profile` (in a task, not in the request).
+        Raises ProfileUnavailable."""
+        raise ProfileUnavailable("this channel has no profile look-up")
 
     def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
         """Verify the provider's signature first, then parse its events.

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from relais.accounts.access import can_see_inbox
 from relais.accounts.models import Agent
 from relais.connectors.base import InboundAttachment, InboundMessage
+from relais.contacts.profile_lookup import schedule_profile_lookup
 from relais.conversations.attachments import store_attachments
 from relais.conversations.errors import InvalidInput
 from relais.conversations.inbound_store import store_inbound
@@ -149,6 +150,9 @@ def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
     if inbound.pending_media:
         message_id = stored.message.pk
         transaction.on_commit(lambda: schedule_media_fetch(message_id))
+    if inbound.lookup_profile is not None:
+        inbox_id, identity = inbound.inbox_id, inbound.lookup_profile
+        transaction.on_commit(lambda: schedule_profile_lookup(inbox_id, identity))
     publish_message(stored.message)
     if stored.new_conversation:
         publish_conversation(stored.conversation, "conversation.created")

@@ -13,7 +13,6 @@ reply's metadata (`reply_privately`, the console's choice, as for X).
 from __future__ import annotations
 
 import json
-import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from relais.connectors.base import (
     InboxConfig,
     PendingMedia,
     PermanentSendError,
+    ProfileUnavailable,
     SendResult,
 )
 from relais.connectors.media import download_media
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from relais.connectors.models import Inbox
     from relais.conversations.models import Conversation, Message
 
-log = logging.getLogger(__name__)
 SECRET_FIELDS = ("access_token", "app_secret", "verify_token")
 ATTACHMENT_TYPES = {"image": "image", "video": "video", "audio": "audio"}
 
@@ -100,14 +99,15 @@ class SocialConnector(ReceivesWebhooks, Connector):
         return answer_handshake(request, inbox.config.get("verify_token", ""))
 
     def handle_webhook(self, inbox: Inbox, request: WebhookRequest) -> WebhookResult:
-        """Signature first, then private messages (files fetched, new senders'
-        names asked once), public comments and delivery/read receipts."""
+        """Signature first, then private messages (their files and new senders'
+        names fetched after the commit), public comments and receipts."""
         check_signature(request, inbox.config.get("app_secret", ""))
         account_id = str(inbox.config.get(self.account_field, ""))
         parsed = parse_events(
             request.json_object(), object_type=self.object_type, account_id=account_id
         )
-        messages = [self.message_to_inbound(inbox, item) for item in parsed.messages]
+        unknown = self._senders_to_look_up(inbox, parsed.messages)
+        messages = [self.message_to_inbound(inbox, item, unknown) for item in parsed.messages]
         messages += [self.comment_to_inbound(inbox, item) for item in parsed.comments]
         statuses = [
             update for receipt in parsed.receipts for update in self.receipt_updates(inbox, receipt)
@@ -150,8 +150,16 @@ class SocialConnector(ReceivesWebhooks, Connector):
         mids = unread.values_list("provider_message_id", flat=True)
         return [StatusUpdate(mid, receipt.status) for mid in mids]
 
-    def message_to_inbound(self, inbox: Inbox, message: PrivateMessage) -> InboundMessage:
+    def message_to_inbound(
+        self, inbox: Inbox, message: PrivateMessage, look_up: set[str] | None = None
+    ) -> InboundMessage:
+        """`look_up`: the senders whose name to ask for after the commit; each
+        is taken out of the set by its first message (one look-up each)."""
         identity = IdentityRef(self.message_identity, message.sender_id)
+        lookup_profile = None
+        if look_up is not None and message.sender_id in look_up:
+            look_up.discard(message.sender_id)
+            lookup_profile = identity
         pending = [
             PendingMedia(ref.url, f"{ref.type}-{index}")
             for index, ref in enumerate(message.attachments, start=1)
@@ -163,10 +171,10 @@ class SocialConnector(ReceivesWebhooks, Connector):
             body=body,
             identities=[identity],
             provider_message_id=message.mid,
-            contact_name=self._profile_name(inbox.config, identity),
             sent_at=message.sent_at,
             metadata={self.kind: facts},
             pending_media=pending,
+            lookup_profile=lookup_profile,
         )
 
     def comment_to_inbound(self, inbox: Inbox, comment: Comment) -> InboundMessage:
@@ -218,21 +226,25 @@ class SocialConnector(ReceivesWebhooks, Connector):
             media.ref, max_bytes=settings.RELAIS_MEDIA_MAX_BYTES, filename=media.filename
         )
 
-    def _profile_name(self, config: dict, identity: IdentityRef) -> str:
-        """The customer's name, asked once: only for a sender not known yet."""
+    def _senders_to_look_up(self, inbox: Inbox, messages: list[PrivateMessage]) -> set[str]:
+        """The private senders not known yet (one query), when the inbox asks
+        for names: their name is looked up once, after the commit."""
         from relais.contacts.models import Identity
 
-        if not config.get("fetch_profile"):
-            return ""
-        if Identity.objects.filter(kind=identity.kind, value=identity.value).exists():
-            return ""
+        senders = {message.sender_id for message in messages}
+        if not inbox.config.get("fetch_profile") or not senders:
+            return set()
+        known = Identity.objects.filter(kind=self.message_identity, value__in=senders)
+        return senders - set(known.values_list("value", flat=True))
+
+    def fetch_profile_name(self, inbox: Inbox, identity: IdentityRef) -> str:
+        """The name on the sender's profile (GET /{psid-or-igsid}), in a task.
+        Raises ProfileUnavailable (Graph error, timeout, network)."""
+        api = graph.settings_for(inbox.pk, inbox.config)
         try:
-            profile = graph.get(
-                graph.settings_for(0, config), identity.value, {"fields": self.profile_fields}
-            )
+            profile = graph.get(api, identity.value, {"fields": self.profile_fields})
         except graph.GraphCallFailed as error:
-            log.info("profile look-up failed", extra={"reason": str(error)})
-            return ""
+            raise ProfileUnavailable(str(error)) from None
         return profile_name(profile)
 
     # --- outbound ----------------------------------------------------------
@@ -312,7 +324,9 @@ def sent_message_id(answer: dict[str, Any]) -> str:
     return str(answer["message_id"])
 
 
-def profile_name(profile: dict[str, Any]) -> str:
+def profile_name(profile: Any) -> str:
+    if not isinstance(profile, dict):
+        return ""
     full = " ".join(str(profile.get(key) or "") for key in ("first_name", "last_name")).strip()
     return full or str(profile.get("name") or profile.get("username") or "")
 

@@ -10,6 +10,7 @@ from relais.conversations.outbox import deliver_message
 from tests.connectors.fake_provider import Reply
 from tests.connectors.meta.payloads import fixture_bytes
 from tests.connectors.meta.social_harness import APP_SECRET, deliver, post
+from tests.connectors.tasks import after_commit
 from tests.factories import make_agent, make_inbox, make_team
 
 IG_ID = "17841405822304914"
@@ -42,7 +43,9 @@ def agent(inbox):
 
 
 def test_direct_message_is_answered_through_the_send_api_and_read(inbox, agent, fake_provider):
-    (message,) = deliver(inbox, fixture_bytes("instagram", "text"))
+    with after_commit():
+        (message,) = deliver(inbox, fixture_bytes("instagram", "text"))
+    message.conversation.contact.refresh_from_db()
     assert message.conversation.contact.name == "Camille Durand"
     answer = reply(message.conversation, agent, "Bonjour !")
     assert deliver_message(answer.pk) == DeliveryStatus.SENT
