@@ -140,7 +140,7 @@ def _already_received(inbound: InboundMessage) -> Message | None:
 
 def _store_inbound(inbound: InboundMessage, body: str) -> ReceiveResult:
     stored = store_inbound(inbound, body)
-    if inbox_facts(inbound.inbox_id)[2] and not inbound.automatic:
+    if inbox_facts(inbound.inbox_id)[2] and not (inbound.automatic or inbound.public):
         # The bot reads the message once it is committed, in a task: it may
         # search, call a model, and answer without holding the write lock.
         message_id = stored.message.pk

@@ -257,6 +257,8 @@ def _open_conversation(
     cursor, inbound: InboundMessage, body: str, contact: Contact, now: datetime
 ) -> tuple[Conversation, Arrival]:
     kind, channel_class, with_bot = inbox_facts(inbound.inbox_id)
+    # The bot talks one-to-one: a public post (a comment) goes to the agents.
+    with_bot = with_bot and not inbound.public
     if inbound.channel and inbound.channel != kind:
         kind, channel_class = inbound.channel, get_connector(inbound.channel).channel_class
     subject = inbound.subject or body.split("\n", 1)[0][:80]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import Field, HttpUrl
 
+from relais.bot.config import BotConfig
 from relais.connectors.base import (
     REPLY_PRIVATELY,
     Connector,
@@ -40,6 +41,7 @@ from relais.connectors.meta.events import (
     Receipt,
     parse_events,
 )
+from relais.connectors.meta.quick_replies import bot_choices, message_with_choices
 from relais.connectors.meta.webhook import answer_handshake, check_signature
 from relais.connectors.meta.window import HUMAN_AGENT_WINDOW, window_is_open
 from relais.connectors.webhooks import (
@@ -68,6 +70,8 @@ class SocialConfig(InboxConfig):
     fetch_profile: bool = True
     # Answer up to seven days with the HUMAN_AGENT tag (needs Meta's approval).
     human_agent_tag: bool = False
+    # The self-care bot on private messages, off unless enabled.
+    bot: BotConfig = BotConfig()
 
 
 class SocialConnector(ReceivesWebhooks, Connector):
@@ -81,6 +85,10 @@ class SocialConnector(ReceivesWebhooks, Connector):
     profile_fields: ClassVar[str]
     max_text_length: ClassVar[int]
     comment_reply_edge: ClassVar[str]  # POST /{comment-id}/<edge> answers publicly
+    # The bot answers private messages with quick replies (meta/quick_replies.py);
+    # public comments never get it (conversations.inbound_store).
+    supports_bot = True
+    supports_quick_replies = True
 
     def public_config(self, inbox: Inbox) -> dict[str, Any]:
         return {key: value for key, value in inbox.config.items() if key not in SECRET_FIELDS}
@@ -164,15 +172,19 @@ class SocialConnector(ReceivesWebhooks, Connector):
             PendingMedia(ref.url, f"{ref.type}-{index}")
             for index, ref in enumerate(message.attachments, start=1)
         ]
-        body = message.body
         facts = {"sender": message.sender_id, **message.metadata}
+        metadata: dict[str, Any] = {self.kind: facts}
+        picked = message.metadata.get("quick_reply") or message.metadata.get("postback")
+        if picked:
+            # The tapped button's payload, where the bot reads it (as on the web chat).
+            metadata["payload"] = str(picked)[:64]
         return InboundMessage(
             inbox_id=inbox.pk,
-            body=body,
+            body=message.body,
             identities=[identity],
             provider_message_id=message.mid,
             sent_at=message.sent_at,
-            metadata={self.kind: facts},
+            metadata=metadata,
             pending_media=pending,
             lookup_profile=lookup_profile,
         )
@@ -299,7 +311,8 @@ class SocialConnector(ReceivesWebhooks, Connector):
     ) -> SendResult:
         message_ids = []
         if message.body:
-            payload = {"recipient": recipient, **messaging, "message": {"text": message.body}}
+            content = message_with_choices(message.body, bot_choices(message), self.max_text_length)
+            payload = {"recipient": recipient, **messaging, "message": content}
             message_ids.append(sent_message_id(graph.post(api, "me/messages", payload)))
         for attachment in message.attachments.all():
             message_ids.append(self._send_file(api, recipient, messaging, attachment))
