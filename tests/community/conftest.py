@@ -1,7 +1,6 @@
 import itertools
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -11,14 +10,6 @@ from relais.community.sessions import MEMBER_SESSION_KEY
 from relais.contacts.models import Contact
 
 _seq = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate limits live in the cache, which outlives each test's transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_member(name: str | None = None, email: str | None = None) -> Member:
