@@ -12,6 +12,17 @@ from relais.contacts.models import Contact
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def fresh_forum_index():
+    """The forum's search index is cached per process behind a stamp of the
+    posts, which a rolled-back test can repeat."""
+    from relais.community.search import forget_indexes
+
+    forget_indexes()
+    yield
+    forget_indexes()
+
+
 def make_member(name: str | None = None, email: str | None = None) -> Member:
     n = next(_seq)
     email = email or f"member{n}@example.com"

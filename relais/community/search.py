@@ -1,0 +1,100 @@
+"""Ranked forum search with the knowledge base's own retrieval (French and
+English normalising, stems, spelling, BM25): "remboursement commande" finds
+"Rembourser ma commande ?", best first.
+
+A thread is one Document: its title, its question (weighted as a question
+variant) and its answers (the body). Readers' index holds the visible posts
+of visible threads only, so a hidden answer never makes a thread match;
+moderators' index holds everything. Like the knowledge index, each is a
+per-process cache behind a stamp of the posts table (one aggregate query a
+search), rebuilt when a post is added, deleted, hidden or shown. Whatever the
+index says, the caller filters the ids it returns through the database
+(visible_threads), so a thread hidden a moment ago never appears.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, Sum
+
+from relais.community.models import Post, Thread
+from relais.knowledge.retrieval import Document, Index, build_index
+
+MAX_RESULTS = 500  # a search deeper than 25 pages is a different search
+
+
+@dataclass
+class _Built:
+    stamp: tuple
+    index: Index
+
+
+_built: dict[bool, _Built] = {}
+_lock = threading.Lock()
+
+
+def forum_stamp() -> tuple:
+    """Moves whenever a post is added, deleted, hidden or shown, or a thread
+    is hidden or shown."""
+    row = Post.objects.aggregate(
+        count=Count("id"),
+        last=Max("id"),
+        hidden=Count("id", filter=Q(is_hidden=True)),
+        hidden_ids=Sum("id", filter=Q(is_hidden=True)),
+        hidden_threads=Sum("thread_id", filter=Q(is_question=True, thread__is_hidden=True)),
+    )
+    return tuple(row.values())
+
+
+def thread_documents(*, include_hidden: bool) -> list[Document]:
+    threads = Thread.objects.all() if include_hidden else Thread.objects.filter(is_hidden=False)
+    posts = Post.objects.filter(thread__in=threads)
+    if not include_hidden:
+        posts = posts.filter(is_hidden=False)
+    questions: dict[int, list[str]] = {}
+    answers: dict[int, list[str]] = {}
+    for thread_id, is_question, body in posts.values_list("thread_id", "is_question", "body"):
+        (questions if is_question else answers).setdefault(thread_id, []).append(body)
+    return [
+        Document(
+            id=pk,
+            locale=language,
+            title=title,
+            body="\n\n".join(answers.get(pk, [])),
+            questions=questions.get(pk, []),
+        )
+        for pk, title, language in threads.values_list("pk", "title", "language")
+    ]
+
+
+def current_index(*, include_hidden: bool) -> Index:
+    stamp = forum_stamp()
+    built = _built.get(include_hidden)
+    if built is not None and built.stamp == stamp:
+        return built.index
+    with _lock:
+        built = _built.get(include_hidden)
+        if built is None or built.stamp != stamp:
+            documents = thread_documents(include_hidden=include_hidden)
+            # BM25 alone: a learned scorer per forum change would cost more
+            # than the search it improves.
+            built = _Built(stamp, build_index(documents, semantic=False))
+            _built[include_hidden] = built
+    return built.index
+
+
+def search_thread_ids(query: str, *, include_hidden: bool) -> list[int]:
+    """Ids of the threads matching `query`, best first (at most MAX_RESULTS)."""
+    if not query.strip():
+        return []
+    found = current_index(include_hidden=include_hidden).search(query, limit=MAX_RESULTS)
+    return [int(candidate.document_id) for candidate in found]
+
+
+def forget_indexes() -> None:
+    """Drop the cached indexes (tests roll back posts with their transaction,
+    which can bring a stamp back to an earlier value)."""
+    with _lock:
+        _built.clear()
