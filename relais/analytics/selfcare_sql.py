@@ -3,7 +3,7 @@
 length of the period, so that memory does not grow with the Events read.
 
 Each definition of selfcare.py has its SQL twin here: a session is the
-visitor (a non-empty JSON string) or else the conversation; a search had a
+visitor (a non-empty JSON string) or else the conversation (SessionKey); a search had a
 result when its `results` (or, without one, its `article_ids`) is truthy; a
 click counts when its `search_event_id` is one of the period's answered
 searches. tests/analytics/test_selfcare_sql.py checks both agree.
@@ -19,10 +19,13 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    Func,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
     Window,
@@ -58,18 +61,31 @@ SOURCE = Case(
 )
 
 
+class SessionKey(Func):
+    """ "visitor:<id>" for a non-empty visitor string, else
+    "conversation:<id>", else NULL: EventRow.session, in one expression, so
+    each row's JSON is read once however many figures group by it."""
+
+    output_field = CharField()
+    template = "COALESCE('visitor:' || %(expressions)s)"
+    arg_joiner = ", 'conversation:' || "
+
+    def __init__(self) -> None:
+        super().__init__(NullIf(JSONString("data", "visitor"), Value("")), F("conversation_id"))
+
+
+IS_VISITOR = Q(session__startswith="visitor:")
+
+
 def period_events(start: datetime, end: datetime, locale: str | None) -> QuerySet[Event]:
-    """The self-care Events read (the (kind, created_at) index), with their
-    session as two columns: `visitor`, or else `bot_conversation`."""
+    """The self-care Events read (the (kind, created_at) index), each with
+    its `session`."""
     events = Event.objects.filter(
         kind__in=SELF_CARE_KINDS, created_at__gte=start, created_at__lt=end
     )
     if locale:
         events = events.filter(data__locale=locale)
-    events = events.annotate(visitor=NullIf(JSONString("data", "visitor"), Value("")))
-    return events.annotate(
-        bot_conversation=Case(When(visitor__isnull=True, then=F("conversation_id")))
-    )
+    return events.annotate(session=SessionKey())
 
 
 def selfcare_report_sql(
@@ -87,49 +103,46 @@ def selfcare_report_sql(
     return report, {pk: title for pk, (title, _ratings) in rated.items()}
 
 
-def _sessions(condition: Q | None = None) -> tuple[Count, Count]:
-    # Two distinct counts, visitors and conversations, whose sum is the
-    # number of distinct sessions (a row has one or the other).
-    return Count("visitor", distinct=True, filter=condition), Count(
-        "bot_conversation", distinct=True, filter=condition
-    )
+def _flag(condition: Q) -> Max:
+    """1 when any of the session's rows meets `condition`, else 0."""
+    return Max(Case(When(condition, then=Value(1)), default=Value(0)))
 
 
 def _counts(events: QuerySet[Event]) -> SelfCareReport:
+    """Everything but the entry points, gaps and ratings, in one query: a
+    subquery of one row per session (its flags and counts; the Events
+    without a session make one more row, whose Events count, not it), summed."""
     clicked = events.filter(kind__in=CLICKS).values(sid=JSONInteger("data", "search_event_id"))
-    visitors, conversations = _sessions()
-    faq_visitors, faq_conversations = _sessions(FAQ_CLICK)
-    escalated_visitors, escalated_conversations = _sessions(Q(kind__in=ESCALATED))
-    row = events.aggregate(
-        visitors=visitors,
-        conversations=conversations,
-        help_center_visitors=Count("visitor", distinct=True, filter=Q(kind__startswith="help.")),
-        faq_visitors=faq_visitors,
-        faq_conversations=faq_conversations,
-        escalated_visitors=escalated_visitors,
-        escalated_conversations=escalated_conversations,
-        article_views=Count("id", filter=Q(kind__in=VIEWED)),
+    answered = Q(kind__in=SEARCHED) & HAD_RESULT
+    per_session = events.values("session").annotate(
+        help_rows=_flag(Q(kind__startswith="help.")),
+        faq_user=_flag(FAQ_CLICK),
+        escalated=_flag(Q(kind__in=ESCALATED)),
+        views=Count("id", filter=Q(kind__in=VIEWED)),
         searches=Count("id", filter=Q(kind__in=SEARCHED)),
-        searches_with_result=Count("id", filter=Q(kind__in=SEARCHED) & HAD_RESULT),
-        clicked_searches=Count(
-            "id", filter=Q(kind__in=SEARCHED) & HAD_RESULT & Q(id__in=Subquery(clicked))
-        ),
-        helpbox_opens=Count("id", filter=Q(kind="helpbox.opened")),
-        helpbox_escalations=Count("id", filter=Q(kind="helpbox.escalated")),
+        answered=Count("id", filter=answered),
+        clicked=Count("id", filter=answered & Q(id__in=Subquery(clicked))),
+        opens=Count("id", filter=Q(kind="helpbox.opened")),
+        escalations=Count("id", filter=Q(kind="helpbox.escalated")),
     )
+    in_session = Q(session__isnull=False)
+    row = per_session.aggregate(
+        sessions=Count("session"),
+        visitors=Count("session", filter=IS_VISITOR),
+        help_center_visitors=Sum("help_rows", filter=IS_VISITOR),
+        faq_users=Sum("faq_user", filter=in_session),
+        escalated_sessions=Sum("escalated", filter=in_session),
+        article_views=Sum("views"),
+        all_searches=Sum("searches"),
+        searches_with_result=Sum("answered"),
+        clicked_searches=Sum("clicked"),
+        helpbox_opens=Sum("opens"),
+        helpbox_escalations=Sum("escalations"),
+    )
+    row = {key: value or 0 for key, value in row.items()}
+    searches = row.pop("all_searches")
     return SelfCareReport(
-        help_center_visitors=row["help_center_visitors"],
-        sessions=row["visitors"] + row["conversations"],
-        visitors=row["visitors"],
-        article_views=row["article_views"],
-        searches=row["searches"],
-        searches_with_result=row["searches_with_result"],
-        searches_without_result=row["searches"] - row["searches_with_result"],
-        clicked_searches=row["clicked_searches"],
-        faq_users=row["faq_visitors"] + row["faq_conversations"],
-        helpbox_opens=row["helpbox_opens"],
-        helpbox_escalations=row["helpbox_escalations"],
-        escalated_sessions=row["escalated_visitors"] + row["escalated_conversations"],
+        **row, searches=searches, searches_without_result=searches - row["searches_with_result"]
     )
 
 
@@ -137,11 +150,11 @@ def _entry_points(events: QuerySet[Event]) -> dict[str, int]:
     """Sessions per source of their first Event of the period (by time, then
     id, as the in-memory sort keeps them)."""
     first = (
-        events.filter(Q(visitor__isnull=False) | Q(bot_conversation__isnull=False))
+        events.filter(session__isnull=False)
         .annotate(
             position=Window(
                 RowNumber(),
-                partition_by=[F("visitor"), F("bot_conversation")],
+                partition_by=[F("session")],
                 order_by=[F("created_at").asc(), F("id").asc()],
             )
         )
