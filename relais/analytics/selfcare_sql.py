@@ -62,9 +62,9 @@ SOURCE = Case(
 
 
 class SessionKey(Func):
-    """ "visitor:<id>" for a non-empty visitor string, else
-    "conversation:<id>", else NULL: EventRow.session, in one expression, so
-    each row's JSON is read once however many figures group by it."""
+    """EventRow.session in SQL: 'visitor:<id>' for a non-empty visitor
+    string, else 'conversation:<id>', else NULL. One expression, so each
+    row's JSON is read once however many figures group by it."""
 
     output_field = CharField()
     template = "COALESCE('visitor:' || %(expressions)s)"
