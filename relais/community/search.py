@@ -14,6 +14,7 @@ index says, the caller filters the ids it returns through the database
 
 from __future__ import annotations
 
+import heapq
 import threading
 from dataclasses import dataclass
 
@@ -87,8 +88,14 @@ def search_thread_ids(query: str, *, include_hidden: bool) -> list[int]:
     """Ids of the threads matching `query`, best first (at most MAX_RESULTS)."""
     if not query.strip():
         return []
-    found = current_index(include_hidden=include_hidden).search(query, limit=MAX_RESULTS)
-    return [int(candidate.document_id) for candidate in found]
+    scored: list[tuple[float, int]] = []
+    for part in current_index(include_hidden=include_hidden).parts.values():
+        documents = part.documents
+        scored.extend((score, documents[number].id) for number, score in part.rank(query).items())
+    # Every thread sharing a common word matches: keep the best few hundred
+    # without sorting (or wrapping as Candidates) thousands of them.
+    best = heapq.nlargest(MAX_RESULTS, scored, key=lambda item: (item[0], -item[1]))
+    return [int(thread_id) for _score, thread_id in best]
 
 
 def forget_indexes() -> None:
