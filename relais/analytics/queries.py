@@ -1,5 +1,7 @@
-"""The thin query layer of the KPIs: the Event rows of a period, in one query
-on the (kind, created_at) index, as plain EventRows for the pure functions."""
+"""The Event rows of a period, in one query on the (kind, created_at) index,
+as plain EventRows for the pure functions. The Self-care page counts in SQL
+(selfcare_sql.py); these rows are its reference, which the tests and
+benchmarks/selfcare_kpis.py compare it with."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from datetime import datetime
 
 from relais.analytics.selfcare import EventRow
 from relais.core.models import Event
-from relais.knowledge.models import Article
 
 SELF_CARE_KINDS = (
     "help.article_viewed",
@@ -37,7 +38,3 @@ def selfcare_rows(start: datetime, end: datetime) -> list[EventRow]:
         EventRow(kind=kind, at=at, data=data or {}, conversation_id=conversation_id, id=pk)
         for pk, kind, at, data, conversation_id in rows.iterator(chunk_size=5000)
     ]
-
-
-def article_titles(ids) -> dict[int, str]:
-    return dict(Article.objects.filter(pk__in=list(ids)).values_list("pk", "title"))

@@ -1,17 +1,15 @@
 """Keeping robots and floods out of the forum, without a CAPTCHA.
 
 A honeypot field on every posting form (people leave it empty), and fixed
-window rate limits in the Django cache per poster and per client address
-(per process with the default local-memory cache; configure a shared cache
-when several processes serve the site). The address is REMOTE_ADDR: behind a
-trusted proxy, uvicorn sets it from the proxy's header.
+window rate limits per poster and per client address, counted in the
+database (core.rate_limits) so that every server process shares them. The
+address is REMOTE_ADDR: behind a trusted proxy, uvicorn sets it from the
+proxy's header.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
+from relais.core import rate_limits
 
 HONEYPOT_FIELD = "website"
 
@@ -28,27 +26,22 @@ def is_honeypot_filled(data) -> bool:
     return bool(str(data.get(HONEYPOT_FIELD, "")).strip())
 
 
-def _key(kind: str, subject: str) -> str:
-    # Hashed: cache keys stay short ASCII and never show an address.
-    digest = hashlib.sha256(subject.strip().lower().encode()).hexdigest()[:32]
-    return f"relais.community.{kind}.{digest}"
+Check = tuple[str, str, tuple[int, int]]  # (kind, subject, (allowed, window))
 
 
-def over_limit(checks: list[tuple[str, str, tuple[int, int]]]) -> bool:
+def _limits(checks: list[Check]) -> list[tuple[rate_limits.Limit, str]]:
+    return [
+        (rate_limits.Limit(f"community.{kind}", allowed, window), subject)
+        for kind, subject, (allowed, window) in checks
+    ]
+
+
+def over_limit(checks: list[Check]) -> bool:
     """True when any (kind, subject, (allowed, window)) already reached its
     allowance in the current window."""
-    counts = cache.get_many([_key(kind, subject) for kind, subject, _ in checks])
-    return any(
-        counts.get(_key(kind, subject), 0) >= allowed for kind, subject, (allowed, _) in checks
-    )
+    return rate_limits.over_limit(_limits(checks))
 
 
-def count(checks: list[tuple[str, str, tuple[int, int]]]) -> None:
+def count(checks: list[Check]) -> None:
     """Count one request against each check's window (started by the first)."""
-    for kind, subject, (_, window) in checks:
-        key = _key(kind, subject)
-        cache.add(key, 0, timeout=window)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+    rate_limits.count_request(_limits(checks))

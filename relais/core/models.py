@@ -50,3 +50,16 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class RateCounter(models.Model):
+    """A fixed-window request counter shared by every process
+    (core.rate_limits): `count` requests in the window ending at `window_ends`
+    (Unix seconds). A row past its window counts as none."""
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.FloatField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from relais.analytics.queries import article_titles, selfcare_rows
-from relais.analytics.selfcare import SelfCareReport, in_locale, selfcare_report
+from relais.analytics.selfcare import SelfCareReport
+from relais.analytics.selfcare_sql import selfcare_report_sql
 from relais.web.supervisor_views import supervisor_required
 
 PERIODS = (7, 30, 90)
@@ -37,8 +37,7 @@ def selfcare(request: HttpRequest) -> HttpResponse:
     codes = [code for code, _name in settings.LANGUAGES]
     locale = request.GET.get("locale") if request.GET.get("locale") in codes else ""
     end = timezone.now()
-    report = selfcare_report(in_locale(selfcare_rows(end - timedelta(days=days), end), locale))
-    titles = article_titles(report.ratings)
+    report, titles = selfcare_report_sql(end - timedelta(days=days), end, locale)
     ratings = sorted(
         ((titles.get(pk, f"#{pk}"), r) for pk, r in report.ratings.items()),
         key=lambda item: -(item[1].helpful + item[1].not_helpful),

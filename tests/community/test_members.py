@@ -167,3 +167,19 @@ def test_the_link_keeps_only_a_local_next_path(
     texts = [message.get_body(("plain",)).get_content() for message in sent]
     assert "?next=%2Fcommunity%2Fq%2F3%2F" in texts[0]
     assert "evil" not in texts[1]
+
+
+def test_the_sign_in_limit_holds_across_server_processes():
+    """Each process has its own local cache: clearing it between requests
+    (a second process serving the next one) resets nothing."""
+    from django.core.cache import cache
+
+    for _ in range(3):
+        request_sign_in(
+            "flood@example.com", "", base_url="http://t/", language="", client_address="1.1.1.1"
+        )
+        cache.clear()
+    with pytest.raises(RateLimited):
+        request_sign_in(
+            "FLOOD@example.com", "", base_url="http://t/", language="", client_address="3.3.3.3"
+        )

@@ -5,23 +5,22 @@
   submission faster than MIN_FILL_SECONDS is a robot's. A token older than
   MAX_TOKEN_AGE only asks for a new submission (a person may leave a tab open
   overnight; a robot replaying an old token meets the time trap again).
-- A rate limit per client address and per customer e-mail address, in the
-  Django cache (per process with the default local-memory cache: configure a
-  shared cache when several processes serve the site). The client address is
+- A rate limit per client address and per customer e-mail address, counted
+  in the database (core.rate_limits), so that every server process shares
+  it (a per-process cache would give each process its own). The client address is
   REMOTE_ADDR, never X-Forwarded-For: behind a reverse proxy, uvicorn sets it
   from the proxy's header when the proxy is trusted (FORWARDED_ALLOW_IPS).
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from enum import Enum
 
 from django.core import signing
-from django.core.cache import cache
 
 from relais.connectors.models import Inbox
+from relais.core import rate_limits
 
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
@@ -70,28 +69,23 @@ def judge_submission(inbox: Inbox, data, *, now: float | None = None) -> tuple[V
     return Verdict.HUMAN, ""
 
 
-def _rate_keys(inbox: Inbox, client_address: str, email: str) -> list[str]:
-    keys = [f"relais.webform.{inbox.pk}.ip.{client_address or 'unknown'}"]
+def _rate_checks(inbox: Inbox, client_address: str, email: str):
+    def limit(kind: str) -> rate_limits.Limit:
+        return rate_limits.Limit(f"webform.{inbox.pk}.{kind}", RATE_LIMIT, RATE_WINDOW_SECONDS)
+
+    checks = [(limit("ip"), client_address or "unknown")]
     if email:
-        # Hashed: cache keys must be short ASCII, and need not show the address.
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-        keys.append(f"relais.webform.{inbox.pk}.email.{digest}")
-    return keys
+        checks.append((limit("email"), email))  # hashed, case-folded by rate_key
+    return checks
 
 
 def is_rate_limited(inbox: Inbox, client_address: str, email: str = "") -> bool:
     """True when this client, or this e-mail address, already made RATE_LIMIT
     submissions to `inbox` in the current window."""
-    counts = cache.get_many(_rate_keys(inbox, client_address, email))
-    return any(count >= RATE_LIMIT for count in counts.values())
+    return rate_limits.over_limit(_rate_checks(inbox, client_address, email))
 
 
 def count_submission(inbox: Inbox, client_address: str, email: str = "") -> None:
     """Count one submission against the client's and the address's limits
     (fixed windows starting at the first submission)."""
-    for key in _rate_keys(inbox, client_address, email):
-        cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+    rate_limits.count_request(_rate_checks(inbox, client_address, email))

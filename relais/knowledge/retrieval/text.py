@@ -124,6 +124,11 @@ def fold_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# The same few thousand words come back in every text: folding each once
+# makes tokenizing a forum or a knowledge base several times faster.
+_fold_word = lru_cache(maxsize=200_000)(fold_accents)
+
+
 def normalise(text: str, locale: str | None = None) -> str:
     """Lower-cased text with informal spellings rewritten and elisions split off.
 
@@ -134,7 +139,7 @@ def normalise(text: str, locale: str | None = None) -> str:
     words = []
     for word in re.split(r"(\s+)", unicodedata.normalize("NFC", text.lower())):
         bare = word.strip('.,;:!?()"«»')
-        replacement = informal.get(fold_accents(bare))
+        replacement = informal.get(_fold_word(bare))
         words.append(word.replace(bare, replacement) if replacement and bare else word)
     text = "".join(words)
     return ELISION.sub(" ", text) if language == "fr" else text.replace("'", " ")
@@ -200,5 +205,5 @@ def tokenize(text: str, locale: str | None = None) -> list[str]:
     language = language_of(locale)
     stop = BY_LANGUAGE[language]
     all_words = words(text, language)
-    kept = [word for word in all_words if fold_accents(word) not in stop]
+    kept = [word for word in all_words if _fold_word(word) not in stop]
     return [stem(word, language) for word in (kept or all_words)]

@@ -1,18 +1,9 @@
 import time
 
 import pytest
-from django.core.cache import cache
 
 from relais.connectors.webform import spam
 from tests.factories import make_email_inbox
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The rate limits live in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

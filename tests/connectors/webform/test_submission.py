@@ -223,3 +223,19 @@ def test_the_rate_limit_is_per_inbox(client, inbox, filled):
     response = client.post(form_url(other), {**filled, "form_token": token})
 
     assert response.status_code == 302
+
+
+def test_the_rate_limit_holds_across_server_processes(client, inbox, filled):
+    """Another process has its own local cache: forgetting it between the
+    submissions (what a second process would see) resets nothing."""
+    from django.core.cache import cache
+
+    for n in range(spam.RATE_LIMIT):
+        token = spam.form_token(inbox, shown_at=time.time() - 60 - n)
+        client.post(form_url(inbox), {**filled, "form_token": token}, REMOTE_ADDR="10.0.0.1")
+        cache.clear()
+
+    response = client.post(form_url(inbox), filled, REMOTE_ADDR="10.0.0.1")
+
+    assert response.status_code == 429
+    assert Conversation.objects.count() == spam.RATE_LIMIT
