@@ -7,17 +7,22 @@ variant) and its answers (the body). Readers' index holds the visible posts
 of visible threads only, so a hidden answer never makes a thread match;
 moderators' index holds everything. Like the knowledge index, each is a
 per-process cache behind a stamp (two small aggregate queries a search),
-rebuilt when a post is added, deleted, hidden or shown. Whatever the
-index says, the caller filters the ids it returns through the database
-(visible_threads), so a thread hidden a moment ago never appears.
+rebuilt when a post is added, deleted, hidden or shown. A small forum's
+index is rebuilt in the request; a large one's (seconds for 20k threads) in a
+background thread while searches keep the previous index, so a busy forum
+never makes a reader wait for the rebuild. Whatever the index says, the
+caller filters the ids it returns through the database (visible_threads), so
+a thread hidden a moment ago never appears.
 """
 
 from __future__ import annotations
 
 import heapq
 import threading
+import time
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Count, Max
 
 from relais.community.models import Post, Thread
@@ -26,16 +31,20 @@ from relais.knowledge.retrieval import Document, Index, build_index
 
 MAX_RESULTS = 500  # a search deeper than 25 pages is a different search
 MODERATION_KINDS = ("community.post_hidden", "community.post_unhidden", "community.post_deleted")
+# An index whose last build took longer than this is rebuilt in the background.
+SYNC_REBUILD_SECONDS = 0.25
 
 
 @dataclass
 class _Built:
     stamp: tuple
     index: Index
+    seconds: float  # how long the build took
 
 
 _built: dict[bool, _Built] = {}
 _lock = threading.Lock()
+_rebuilding: set[bool] = set()
 
 
 def forum_stamp() -> tuple:
@@ -73,15 +82,43 @@ def current_index(*, include_hidden: bool) -> Index:
     built = _built.get(include_hidden)
     if built is not None and built.stamp == stamp:
         return built.index
+    if built is not None and built.seconds > SYNC_REBUILD_SECONDS:
+        _rebuild_in_background(include_hidden, stamp)
+        return built.index
     with _lock:
         built = _built.get(include_hidden)
         if built is None or built.stamp != stamp:
-            documents = thread_documents(include_hidden=include_hidden)
-            # BM25 alone: a learned scorer per forum change would cost more
-            # than the search it improves.
-            built = _Built(stamp, build_index(documents, semantic=False))
-            _built[include_hidden] = built
+            built = _build(include_hidden, stamp)
     return built.index
+
+
+def _build(include_hidden: bool, stamp: tuple) -> _Built:
+    """Build and publish an index (the caller holds the lock)."""
+    started = time.perf_counter()
+    documents = thread_documents(include_hidden=include_hidden)
+    # BM25 alone: a learned scorer per forum change would cost more than
+    # the search it improves.
+    index = build_index(documents, semantic=False)
+    built = _Built(stamp, index, time.perf_counter() - started)
+    _built[include_hidden] = built
+    return built
+
+
+def _rebuild_in_background(include_hidden: bool, stamp: tuple) -> None:
+    with _lock:
+        if include_hidden in _rebuilding:
+            return
+        _rebuilding.add(include_hidden)
+
+    def rebuild() -> None:
+        try:
+            with _lock:
+                _build(include_hidden, stamp)
+        finally:
+            _rebuilding.discard(include_hidden)
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=rebuild, name="forum-index", daemon=True).start()
 
 
 def search_thread_ids(query: str, *, include_hidden: bool) -> list[int]:

@@ -1,8 +1,11 @@
 """Ranked forum search: stems and accents, best first, never a hidden thread."""
 
+import threading
+
 import pytest
 from django.urls import reverse
 
+from relais.community import search
 from relais.community.actions import Poster, ask_question
 from relais.community.models import Post, Thread
 from relais.community.moderation import delete_post, set_post_hidden
@@ -103,3 +106,19 @@ def test_moderators_search_hidden_threads_through_the_page(client, asker, topic,
         "Remboursement caché" in console_client(agent).get("/community/", search).content.decode()
     )
     assert "Remboursement caché" not in client.get("/community/", search).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_index_is_rebuilt_in_the_background_while_searches_use_the_last_one(
+    asker, topic, monkeypatch
+):
+    monkeypatch.setattr(search, "SYNC_REBUILD_SECONDS", -1.0)  # every build counts as slow
+    make_thread(asker, topic, title="Remboursement express", body="Bonjour")
+    assert titles("remboursement") == ["Remboursement express"]  # the first build waits
+    make_thread(asker, topic, title="Remboursement partiel", body="Bonjour")
+    # The stale index answers at once; the rebuild runs meanwhile.
+    assert titles("remboursement") == ["Remboursement express"]
+    for worker in threading.enumerate():
+        if worker.name == "forum-index":
+            worker.join(timeout=30)
+    assert set(titles("remboursement")) == {"Remboursement express", "Remboursement partiel"}
