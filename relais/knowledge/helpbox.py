@@ -1,11 +1,13 @@
 """The helpbox: the chat widget opening on self-care first (the dynamic FAQ
 for the page, a search of the public help center), then the chat.
 
-Every step is an Event for the self-care KPIs, with the widget's visitor id:
-`helpbox.opened`, `helpbox.searched` (query, result count, article ids),
-`helpbox.suggestion_clicked` and `helpbox.escalated` (to the chat). Page
-context (page URL, product, journey step) rides along, as the FAQ's job reads
-it (knowledge/faq_refresh.py).
+Every step is an Event with the widget's visitor id as `visitor`, the shape
+the self-care KPIs (analytics/, docs/kpis.md) and the FAQ's job
+(knowledge/faq_refresh.py) read: `helpbox.opened`, `helpbox.searched` (query,
+result count, article ids), `helpbox.article_clicked` (the article, its
+`source`, "faq" or "search", and for a search result the `search_event_id`)
+and `helpbox.escalated` (to the chat). Page context (page URL, product,
+journey step) rides along.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import asdict, dataclass
 from django.urls import reverse
 
 from relais.core.events import record_event
+from relais.core.models import Event
 from relais.knowledge.faq import top_articles
 from relais.knowledge.index import PUBLIC, search_articles
 from relais.knowledge.models import Article
@@ -23,7 +26,10 @@ SUGGESTIONS = 5
 RESULTS = 6
 QUERY_MAX = 200
 CONTEXT_MAX = 300
-CLICKABLE = ("suggestion_clicked", "escalated")
+# The widget's steps -> the click's source; "suggestion_clicked" is the name
+# widgets loaded before `article_clicked` existed still send for a FAQ click.
+CLICK_SOURCES = {"suggestion_clicked": "faq", "article_clicked": None}
+SOURCES = ("faq", "search")
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ def open_helpbox(visitor_id: str, *, locale: str, context: PageContext) -> list[
     links = [HelpLink(e.article_id, e.title, e.url) for e in entries]
     record_event(
         "helpbox.opened",
-        visitor_id=visitor_id,
+        visitor=visitor_id,
         locale=locale,
         suggestions=len(links),
         **asdict(context),
@@ -61,9 +67,13 @@ def open_helpbox(visitor_id: str, *, locale: str, context: PageContext) -> list[
     return links
 
 
-def search_helpbox(
-    visitor_id: str, query: str, *, locale: str, context: PageContext
-) -> list[HelpLink]:
+@dataclass(frozen=True)
+class HelpSearch:
+    links: list[HelpLink]
+    event_id: int  # the `helpbox.searched` Event, which a click names
+
+
+def search_helpbox(visitor_id: str, query: str, *, locale: str, context: PageContext) -> HelpSearch:
     """Public help-center articles for `query`, through the help center's
     index; records `helpbox.searched` with the result count."""
     query = " ".join((query or "").split())[:QUERY_MAX]
@@ -80,28 +90,47 @@ def search_helpbox(
         for c in found
         if c.document_id in slugs
     ]
-    record_event(
+    event = record_event(
         "helpbox.searched",
-        visitor_id=visitor_id,
+        visitor=visitor_id,
         locale=locale,
         query=query,
         results=len(links),
         article_ids=[link.article_id for link in links],
         **asdict(context),
     )
-    return links
+    return HelpSearch(links, event.pk)
 
 
 def record_helpbox_step(
-    visitor_id: str, step: str, *, article_id: int | None, context: PageContext
+    visitor_id: str,
+    step: str,
+    *,
+    article_id: int | None,
+    context: PageContext,
+    source: str | None = None,
+    search_event_id: int | None = None,
 ) -> None:
-    """`helpbox.suggestion_clicked` (with the article) or `helpbox.escalated`.
-    Raises ValueError for another step or a click without an article."""
-    if step not in CLICKABLE:
+    """`helpbox.article_clicked` (with the article and where it was listed) or
+    `helpbox.escalated`. Raises ValueError for another step, a click without
+    a known article, or a search click without its search."""
+    data = {"visitor": visitor_id, **asdict(context)}
+    if step == "escalated":
+        record_event("helpbox.escalated", **data)
+        return
+    if step not in CLICK_SOURCES:
         raise ValueError(step)
-    data = {"visitor_id": visitor_id, **asdict(context)}
-    if step == "suggestion_clicked":
-        if not Article.objects.filter(pk=article_id).exists():
-            raise ValueError("unknown article")
-        data["article_id"] = article_id
-    record_event(f"helpbox.{step}", **data)
+    source = CLICK_SOURCES[step] or source
+    if source not in SOURCES:
+        raise ValueError("unknown source")
+    if not Article.objects.filter(pk=article_id).exists():
+        raise ValueError("unknown article")
+    data.update(article_id=article_id, source=source)
+    if source == "search":
+        searched = Event.objects.filter(
+            pk=search_event_id, kind="helpbox.searched", data__visitor=visitor_id
+        )
+        if search_event_id is None or not searched.exists():
+            raise ValueError("unknown search")
+        data["search_event_id"] = search_event_id
+    record_event("helpbox.article_clicked", **data)

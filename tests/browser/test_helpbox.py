@@ -42,6 +42,10 @@ def test_visitor_searches_then_the_bot_answers(self_care, live_server_url, new_p
     result = widget.locator("[data-testid=helpbox-result]").first
     expect(result).to_have_text("Suivre ma commande", timeout=10_000)
     expect(result).to_have_attribute("href", "/help/fr/a/suivre-ma-commande/")
+    with shop.context.expect_page() as article_tab:
+        result.click()  # the article opens in a tab; the click is counted
+    expect(article_tab.value.locator("h1")).to_have_text("Suivre ma commande", timeout=10_000)
+    article_tab.value.close()
 
     widget.locator("[data-testid=helpbox-talk]").click()
     expect(widget.locator("[data-testid=helpbox]")).to_be_hidden()
@@ -61,4 +65,7 @@ def test_visitor_searches_then_the_bot_answers(self_care, live_server_url, new_p
     expect(buttons).to_have_count(0)
     kinds = set(Event.objects.values_list("kind", flat=True))
     assert {"helpbox.opened", "helpbox.searched", "helpbox.escalated"} <= kinds
+    click = Event.objects.get(kind="helpbox.article_clicked")
+    searched = Event.objects.get(kind="helpbox.searched")
+    assert click.data["source"] == "search" and click.data["search_event_id"] == searched.pk
     assert {"bot.answered", "bot.feedback"} <= kinds

@@ -3,9 +3,11 @@ token is the credential, as for the session endpoint):
 
 POST /widget/<key>/help/open    {token, lang, page_url?, product?, journey_step?}
      -> 200 {"suggestions": [{article_id, title, url}]}
-POST /widget/<key>/help/search  {token, lang, q, page_url?, …} -> 200 {"results": [...]}
-POST /widget/<key>/help/step    {token, step: "suggestion_clicked"|"escalated", article_id?, …}
-     -> 204
+POST /widget/<key>/help/search  {token, lang, q, page_url?, …}
+     -> 200 {"results": [...], "search_event_id": n}
+POST /widget/<key>/help/step    {token, step: "article_clicked"|"escalated", article_id?,
+     source?: "faq"|"search", search_event_id?, …} -> 204
+     ("suggestion_clicked", a FAQ click, is still understood.)
 400 {"error": "invalid_request"} for a malformed body, 403 {"error": "invalid_token"},
 404 for an unknown inbox or one without the help mode.
 """
@@ -89,18 +91,27 @@ def help_search(request, visitor_id, language, data, context) -> HttpResponse:
     query = data.get("q")
     if not isinstance(query, str):
         raise _Refused(400, "invalid_request")
-    links = search_helpbox(visitor_id, query, locale=language, context=context)
-    return JsonResponse({"results": [asdict(link) for link in links]})
+    found = search_helpbox(visitor_id, query, locale=language, context=context)
+    return JsonResponse(
+        {"results": [asdict(link) for link in found.links], "search_event_id": found.event_id}
+    )
 
 
 @_answer
 def help_step(request, visitor_id, language, data, context) -> HttpResponse:
-    article_id = data.get("article_id")
-    if article_id is not None and type(article_id) is not int:
+    article_id, search_id, source = (
+        data.get(k) for k in ("article_id", "search_event_id", "source")
+    )
+    if any(v is not None and type(v) is not int for v in (article_id, search_id)):
         raise _Refused(400, "invalid_request")
     try:
         record_helpbox_step(
-            visitor_id, str(data.get("step")), article_id=article_id, context=context
+            visitor_id,
+            str(data.get("step")),
+            article_id=article_id,
+            context=context,
+            source=source if isinstance(source, str) else None,
+            search_event_id=search_id,
         )
     except ValueError:
         raise _Refused(400, "invalid_request") from None

@@ -35,7 +35,9 @@
 
   function isSafeUrl(url) { return typeof url === "string" && /^(https?:\/\/|\/)/.test(url); }
 
-  function renderLinks(list, links, testid) {
+  // `click`: where the links were listed, sent back with each click so the
+  // self-care KPIs can tell a FAQ click from a search result's.
+  function renderLinks(list, links, testid, click) {
     list.textContent = "";
     links.forEach(function (link) {
       if (!isSafeUrl(link.url)) return;
@@ -47,8 +49,9 @@
       anchor.textContent = link.title;
       anchor.setAttribute("data-testid", testid);
       anchor.addEventListener("click", function () {
-        post(config.helpStepUrl, { step: "suggestion_clicked", article_id: link.article_id })
-          .catch(function () {});
+        var step = { step: "article_clicked", article_id: link.article_id };
+        Object.keys(click).forEach(function (key) { step[key] = click[key]; });
+        post(config.helpStepUrl, step).catch(function () {});
       });
       item.appendChild(anchor);
       list.appendChild(item);
@@ -59,7 +62,7 @@
     if (!state.token) { state.wantsOpen = true; return; }
     state.wantsOpen = false;
     post(config.helpOpenUrl, {}).then(function (data) {
-      renderLinks(el.suggestions, data.suggestions || [], "helpbox-suggestion");
+      renderLinks(el.suggestions, data.suggestions || [], "helpbox-suggestion", { source: "faq" });
     }).catch(function () {});
   }
 
@@ -69,7 +72,8 @@
     if (!q || !state.token) return;
     post(config.helpSearchUrl, { q: q }).then(function (data) {
       var results = data.results || [];
-      renderLinks(el.results, results, "helpbox-result");
+      renderLinks(el.results, results, "helpbox-result",
+        { source: "search", search_event_id: data.search_event_id });
       el.results.hidden = !results.length;
       el.count.textContent = results.length
         ? strings.results_some.replace("{count}", String(results.length))
