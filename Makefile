@@ -31,7 +31,7 @@ SCALEOUT_TESTS ?= tests/conversations tests/contacts tests/api tests/scaleout \
 	tests/connectors/email/test_ingest.py tests/connectors/email/test_smtpd.py \
 	tests/routing/test_live.py tests/routing/test_escalation.py tests/routing/test_arrival.py \
 	tests/community tests/replies tests/bot tests/core/test_sql.py \
-	tests/connectors --ignore=tests/connectors/webchat
+	tests/connectors tests/web/test_consumers.py tests/routing/test_presence.py
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
