@@ -32,7 +32,7 @@ SCALEOUT_TESTS ?= tests/conversations tests/contacts tests/api tests/scaleout \
 	tests/routing/test_live.py tests/routing/test_escalation.py tests/routing/test_arrival.py \
 	tests/community tests/replies tests/bot tests/core/test_sql.py tests/core/test_rate_limits.py \
 	tests/analytics tests/web/test_selfcare_page.py \
-	tests/connectors --ignore=tests/connectors/webchat
+	tests/connectors tests/web/test_consumers.py tests/routing/test_presence.py
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .

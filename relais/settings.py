@@ -189,10 +189,14 @@ X_FRAME_OPTIONS = "DENY"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # channels_redis waits for a consumer's messages with a blocking pop of up
+    # to 5 s, and redis-py 8 gives up reading a socket after 5 s by default: an
+    # idle consumer then raised TimeoutError and its websocket closed. Longer
+    # than the pop, the timeout still notices a dead connection.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
 else:

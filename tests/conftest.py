@@ -1,6 +1,15 @@
 import pytest
+import pytest_asyncio
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_agent, make_inbox, make_team
+
+# Hypothesis fails an example slower than 200 ms ("deadline"): a timed
+# assertion, which a loaded machine trips (a mail parsed in 0.8 ms once took
+# 667 ms). The suite asserts outcomes only.
+hypothesis_settings.register_profile("relais", deadline=None)
+hypothesis_settings.load_profile("relais")
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +45,28 @@ def fresh_webhook_inboxes():
     forget_webhook_inboxes()
     yield
     forget_webhook_inboxes()
+
+
+@pytest_asyncio.fixture
+async def fresh_channel_layer():
+    """A channel layer of the test's own, emptied in the test's event loop.
+
+    The layer is cached per process, and channels_redis' layer keeps asyncio
+    locks, queues and connection pools from the loop that used it: a layer
+    shared with the previous test (whose loop is closed), or flushed through
+    async_to_sync (another loop), fails with "is bound to a different event
+    loop". Consumers and broadcast() look the layer up when they start, so
+    they all get this one."""
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+    channel_layers.set(DEFAULT_CHANNEL_LAYER, layer)
+    # Redis outlives tests: this worker's keys from an earlier test must go.
+    await layer.flush()
+    try:
+        yield layer
+    finally:
+        await layer.flush()
+        # Not the previous layer back: tests that follow start on a new one too.
+        channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
 
 
 @pytest.fixture

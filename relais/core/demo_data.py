@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -174,7 +174,13 @@ def start_of(scenario: Scenario, now: datetime) -> datetime:
     else:
         day = timezone.localtime(now).date() - timedelta(days=scenario.days_ago)
         hour, minute = (int(part) for part in scenario.clock.split(":"))
-        start = datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
+        local_start = datetime.combine(
+            day, time(hour, minute), tzinfo=timezone.get_current_timezone()
+        )
+        # In UTC from here: adding minutes to a zoneinfo datetime moves its wall
+        # clock, so on the night the clocks change the story would end an hour
+        # off, in the future.
+        start = local_start.astimezone(UTC)
     end = start + timedelta(minutes=scenario.steps[-1].at) + WRAP_UP
     latest_end = now - timedelta(minutes=1)
     return start - max(end - latest_end, timedelta(0))

@@ -6,15 +6,19 @@ so that what they create is committed and visible to the server's threads.
 
 import asyncio
 import os
+import socket
 import threading
-import time
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
-from tests.servers import free_port
+from tests.waiting import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
+# Playwright's assertions retry until they hold; their default of 5 s is short
+# for a page and a server sharing two loaded cores. A safety net only.
+ASSERTION_TIMEOUT_MS = 20_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,30 +42,35 @@ def _allow_sync_db_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_assertions():
+    expect.set_options(timeout=ASSERTION_TIMEOUT_MS)
+
+
 @pytest.fixture
 def live_server_url(transactional_db):
     from relais.asgi import application
 
-    port = free_port()
+    # Bound here and handed to uvicorn: a port merely found free could be
+    # taken by another process before the server binds it.
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
     config = uvicorn.Config(
-        application,
-        host="127.0.0.1",
-        port=port,
-        lifespan="off",
-        log_level="warning",
-        ws="websockets-sansio",
+        application, lifespan="off", log_level="warning", ws="websockets-sansio"
     )
     server = _ThreadedServer(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread = threading.Thread(
+        target=lambda: asyncio.run(server.serve(sockets=[listening])), daemon=True
+    )
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
+    wait_until(lambda: server.started or not thread.is_alive(), "the test server to start")
+    if not server.started:
+        raise RuntimeError("the test server did not start")
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    listening.close()
 
 
 @pytest.fixture(scope="module")

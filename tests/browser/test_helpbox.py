@@ -34,13 +34,13 @@ def test_visitor_searches_then_the_bot_answers(self_care, live_server_url, new_p
     widget = shop.frame_locator("#relais-frame")
 
     # Suggestions for the page first, and no chat yet.
-    expect(widget.locator("[data-testid=helpbox-suggestion]")).to_have_count(2, timeout=10_000)
+    expect(widget.locator("[data-testid=helpbox-suggestion]")).to_have_count(2)
     expect(widget.locator("[data-testid=widget-input]")).to_be_hidden()
 
     widget.locator("[data-testid=helpbox-query]").fill("où est mon colis")
     widget.locator("[data-testid=helpbox-query]").press("Enter")
     result = widget.locator("[data-testid=helpbox-result]").first
-    expect(result).to_have_text("Suivre ma commande", timeout=10_000)
+    expect(result).to_have_text("Suivre ma commande")
     expect(result).to_have_attribute("href", "/help/fr/a/suivre-ma-commande/")
     with shop.context.expect_page() as article_tab:
         result.click()  # the article opens in a tab; the click is counted
@@ -53,14 +53,14 @@ def test_visitor_searches_then_the_bot_answers(self_care, live_server_url, new_p
     widget.locator("[data-testid=widget-send]").click()
 
     answer = widget.locator("[data-testid=widget-message][data-direction=out]").last
-    expect(answer).to_contain_text("Annuler ma commande", timeout=10_000)
+    expect(answer).to_contain_text("Annuler ma commande")
     expect(answer).to_contain_text("/help/fr/a/annuler-ma-commande/")
     buttons = widget.locator("[data-testid=widget-quick-reply]")
     expect(buttons).to_have_text(["Oui", "Non", "Parler à une personne"])
 
     buttons.first.click()  # "Oui": the bot thanks and the buttons go
     expect(widget.locator("[data-testid=widget-message][data-direction=out]").last).to_contain_text(
-        "Ravi", timeout=10_000
+        "Ravi"
     )
     expect(buttons).to_have_count(0)
     kinds = set(Event.objects.values_list("kind", flat=True))

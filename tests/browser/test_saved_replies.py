@@ -45,5 +45,5 @@ def test_agent_inserts_a_saved_reply_rendered_for_the_chat(live_server_url, new_
     expect(box).to_have_value("Salut Claire, le suivi est dans Mes commandes 📦 — Léa")
 
     page.click("[data-testid=reply-send]")
-    expect(page.locator("[data-testid=timeline]")).to_contain_text("— Léa", timeout=10_000)
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("— Léa")
     assert Message.objects.filter(body__endswith="— Léa", conversation=conversation).exists()

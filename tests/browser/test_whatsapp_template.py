@@ -2,7 +2,6 @@
 the agent cannot type free text and sends an approved template instead; the
 fake Cloud API receives the template call."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from tests.browser.test_live_chat import log_in
 from tests.connectors.conftest import fake_provider as fake_provider  # noqa: F401
 from tests.connectors.fake_provider import Reply
 from tests.factories import make_agent, make_conversation, make_inbox, make_team
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def test_agent_sends_a_template_once_the_window_has_closed(
     page.click("[data-testid=reply-send]")
 
     expect(page.locator("[data-testid=timeline]")).to_contain_text(
-        "Bonjour Camille, votre commande CMD-1001 est en route.", timeout=10_000
+        "Bonjour Camille, votre commande CMD-1001 est en route."
     )
     [call] = sent_calls(fake_provider)
     assert call.json()["type"] == "template"
@@ -88,13 +88,18 @@ def test_agent_sends_a_template_once_the_window_has_closed(
             }
         ],
     }
-    sent = Message.objects.get(conversation=conversation, direction=Direction.OUTBOUND)
+    # The task records the outcome once the provider has answered.
+    sent = wait_until(
+        lambda: (
+            Message.objects.exclude(status=DeliveryStatus.QUEUED)
+            .filter(conversation=conversation, direction=Direction.OUTBOUND)
+            .first()
+        ),
+        "the template's delivery to be recorded",
+    )
     assert sent.status == DeliveryStatus.SENT and sent.provider_message_id == "wamid.T1"
 
 
-def sent_calls(provider, wait_seconds: float = 10.0):
+def sent_calls(provider):
     """The send runs in a task after the page's request commits: wait for it."""
-    deadline = time.monotonic() + wait_seconds
-    while not provider.requests_to(MESSAGES, "POST") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return provider.requests_to(MESSAGES, "POST")
+    return wait_until(lambda: provider.requests_to(MESSAGES, "POST"), "the template call")

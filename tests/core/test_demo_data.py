@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import transaction
@@ -188,6 +188,23 @@ def test_a_story_that_would_end_in_the_future_is_moved_back():
     )
     start = start_of(late, now)
     assert start + timedelta(minutes=600) < now
+
+
+def test_a_story_told_across_a_change_of_clocks_still_ends_before_now():
+    # 00:59 in Paris on 29 March 2026, two hours before summer time begins.
+    now = datetime(2026, 3, 28, 23, 59, tzinfo=UTC)
+    late = Scenario(
+        "x",
+        "webchat",
+        "s",
+        (customer(0, "a"), reply(600, "lea", "b")),
+        days_ago=0,
+        clock=timezone.localtime(now).strftime("%H:%M"),
+    )
+    start = start_of(late, now)
+    assert start + timedelta(minutes=600) < now
+    last_message_at, _ = message_times(late, start)
+    assert last_message_at < now
 
 
 def test_the_customer_waits_from_their_first_unanswered_message():

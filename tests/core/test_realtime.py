@@ -5,6 +5,7 @@ import pytest
 from channels.layers import InMemoryChannelLayer
 
 from relais.core.realtime import LocalChannelLayer
+from tests.waiting import async_wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -72,8 +73,6 @@ async def test_a_process_without_listeners_skips_the_in_memory_layer_only(monkey
     remote = RecordingLayer()
     monkeypatch.setattr(realtime, "get_channel_layer", lambda: remote)
     await asyncio.to_thread(realtime.broadcast, ["inbox.1"], {"name": "message.created"})
-    for _ in range(100):
-        if remote.sent:
-            break
-        await asyncio.sleep(0.01)
+    # Sent from the background loop's thread, whenever it gets the CPU.
+    await async_wait_until(lambda: remote.sent, "the broadcast through the remote layer")
     assert remote.sent == ["inbox.1"]

@@ -25,7 +25,9 @@ def deliver_at_once(monkeypatch, messages: list[InboundMessage]) -> list[Receive
 
     Every thread opens its transaction before any may store its message, so
     the database constraints and locks, not luck, must settle the race."""
-    all_started = threading.Barrier(len(messages), timeout=10)
+    # Timeouts are a safety net (each wait ends when the threads get there),
+    # wide enough for four connections opening on a loaded machine.
+    all_started = threading.Barrier(len(messages), timeout=30)
     started_once = threading.local()
     store = actions._store_inbound
 
@@ -51,7 +53,7 @@ def deliver_at_once(monkeypatch, messages: list[InboundMessage]) -> list[Receive
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
     assert not errors, errors
     assert len(results) == len(messages)
     return results

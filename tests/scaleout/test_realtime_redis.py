@@ -70,3 +70,11 @@ def test_received_message_is_pushed_to_the_inbox_group_after_commit(redis_layer,
         return names
 
     assert async_to_sync(scenario)() == {"message.created", "conversation.created"}
+
+
+def test_reading_outlasts_the_layers_blocking_pop():
+    """An idle consumer waits in a blocking pop: a socket timeout as short
+    (redis-py 8's default, 5 s) broke its receive and closed the websocket."""
+    layer = get_channel_layer()
+    timeout = layer.create_pool(0).connection_kwargs["socket_timeout"]
+    assert timeout is not None and timeout > layer.brpop_timeout
