@@ -30,6 +30,20 @@ from relais.knowledge.retrieval import build_index
 DEV_QUERIES = Path(__file__).resolve().parent / "data/french_dev_queries.json"
 
 
+def remembering(build):
+    """``build``, each knowledge base built once: calibration and top-1 ask the
+    same folds."""
+    built: dict = {}
+
+    def build_once(documents):
+        key = tuple((d.id, tuple(d.questions)) for d in documents)
+        if key not in built:
+            built[key] = build(documents)
+        return built[key]
+
+    return build_once
+
+
 def held_out_top1(documents, locale: str, build) -> float:
     """Top-1 of the held-out variants over the calibration's folds."""
     right = total = 0
@@ -82,7 +96,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--bm25-only", action="store_true", help="no learned scorer")
     args = parser.parse_args(argv)
     semantic = not args.bm25_only
-    build = build_index if semantic else (lambda docs: build_index(docs, semantic=False))
+    build = remembering(
+        build_index if semantic else (lambda docs: build_index(docs, semantic=False))
+    )
     figures: dict = {"semantic": semantic}
     if "french" in args.sets.split(","):
         documents = bot_data.french_knowledge_base()
