@@ -186,7 +186,7 @@ def _answer_threshold(asked: Sequence[Asked], precision: float, sample: int) -> 
     return found, AMBIGUOUS
 
 
-def _judged_answer_threshold(
+def judged_answer_threshold(
     in_scope: Sequence[Asked],
     asked: Sequence[Asked],
     stand_ins: Sequence[Asked],
@@ -291,7 +291,7 @@ def calibrate(
     # The negatives together weigh as out_of_scope_share of all questions.
     weight = out_of_scope_share / (1 - out_of_scope_share) * len(in_scope) / max(len(outside), 1)
     asked = in_scope + [replace(a, weight=weight) for a in outside]
-    answer, reason = _judged_answer_threshold(in_scope, asked, stand_ins, precision, refusal)
+    answer, reason = judged_answer_threshold(in_scope, asked, stand_ins, precision, refusal)
     if reason not in (BOUND, ESTIMATE):
         thresholds = Thresholds()
     else:
