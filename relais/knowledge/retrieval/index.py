@@ -68,11 +68,6 @@ class LanguageIndex:
         terms = tokenize(query, self.language, fallback=fallback)
         return [self.corrector.correct(term) for term in terms]
 
-    def shares_a_word(self, query: str) -> bool:
-        """Whether the query holds a word, other than a stop word, that the
-        index holds (typos count once corrected)."""
-        return any(self.lexical.holds(term) for term in self.query_terms(query, fallback=False))
-
     def lexical_probabilities(self, terms: Sequence[str]) -> dict[int, float]:
         """Softmax of the BM25 scores, scaled by how much of the query each covers.
 
@@ -98,7 +93,11 @@ class LanguageIndex:
     def rank(self, query: str) -> dict[int, float]:
         """Document number -> probability that it answers the query (nothing
         below the floor, see ``LEAST_SIMILARITY``)."""
-        shared = self.shares_a_word(query)
+        # Stop words alone have no subject, however close their embedding.
+        content = self.query_terms(query, fallback=False)
+        if not content:
+            return {}
+        shared = any(self.lexical.holds(term) for term in content)
         if self.scorer is None:
             return self.lexical_probabilities(self.query_terms(query)) if shared else {}
         learned_scores = self.scorer.score(query)
