@@ -32,12 +32,18 @@ def intent_documents(rows: list[tuple[str, str]], locale: str = "en") -> list[Do
     ]
 
 
-def banking77() -> tuple[list[Document], list[Query]]:
-    def rows(name: str) -> list[tuple[str, str]]:
-        with open(EVAL / "banking77" / name, newline="") as handle:
-            return [(row["text"], row["category"]) for row in csv.DictReader(handle)]
+def _banking77_rows(name: str) -> list[tuple[str, str]]:
+    with open(EVAL / "banking77" / name, newline="") as handle:
+        return [(row["text"], row["category"]) for row in csv.DictReader(handle)]
 
-    return intent_documents(rows("train.csv")), rows("test.csv")
+
+def banking77_knowledge_base() -> list[Document]:
+    """The articles of BANKING77's training part (its test part left unread)."""
+    return intent_documents(_banking77_rows("train.csv"))
+
+
+def banking77() -> tuple[list[Document], list[Query]]:
+    return banking77_knowledge_base(), _banking77_rows("test.csv")
 
 
 def clinc150() -> tuple[list[Document], list[Query], list[Query], list[str]]:
@@ -51,12 +57,17 @@ def clinc150() -> tuple[list[Document], list[Query], list[Query], list[str]]:
     return documents, in_scope, outside, known_outside
 
 
-def french() -> tuple[list[Document], list[Query], list[Query]]:
+def french_knowledge_base() -> list[Document]:
+    """The demo knowledge base's articles (the held-out queries left unread)."""
     articles = json.loads(DEMO_KB.read_text())
-    documents = [
+    return [
         Document(a["slug"], a["locale"], a["title"], a["body"], a["questions"], a["visibility"])
         for a in articles
     ]
+
+
+def french() -> tuple[list[Document], list[Query], list[Query]]:
+    documents = french_knowledge_base()
     queries = json.loads(FRENCH_QUERIES.read_text())
     in_scope = [(q["text"], q["expected"]) for q in queries["in_scope"]]
     outside = [(text, None) for text in queries["out_of_scope"]]

@@ -13,6 +13,7 @@ from relais.bot.calibration import (
     calibrate,
     clarify_threshold,
     folds,
+    judged_answer_threshold,
     refusal_threshold,
     wilson_lower_bound,
     without_right_article,
@@ -84,6 +85,30 @@ def test_out_of_scope_questions_raise_the_answer_threshold():
     right = [Asked([0.6 + i / 1000], [True]) for i in range(300)]
     confident_strangers = [Asked([0.65], [False]) for _ in range(30)]
     assert answer_threshold(right + confident_strangers, 0.97) > 0.65
+
+
+def test_a_small_sample_judges_precision_and_stand_ins_apart():
+    # 300 held-out questions, 97.7 % right in all (7 mistakes at 0.75);
+    # 300 stand-ins, 20 of them as confident as 0.8.
+    in_scope = [Asked([0.99 - i / 1000], [True]) for i in range(293)]
+    in_scope += [Asked([0.75], [False]) for _ in range(7)]
+    stand_ins = [Asked([0.8], [False]) for _ in range(20)]
+    stand_ins += [Asked([0.1], [False]) for _ in range(280)]
+    weight = 0.15 / 0.85
+    asked = in_scope + [Asked(a.scores, a.right, weight) for a in stand_ins]
+    mixed = answer_threshold(asked, 0.97, bound=False)
+    threshold, reason = judged_answer_threshold(in_scope, asked, stand_ins, 0.97, 0.9)
+    assert reason == ESTIMATE
+    assert threshold < 0.7  # every held-out question answered; 93 % of stand-ins refused
+    assert mixed > 0.75  # mixed in, the stand-ins' share of errors keeps it above the mistakes
+
+
+def test_a_small_sample_refuses_most_of_its_stand_ins():
+    in_scope = [Asked([0.99 - i / 1000], [True]) for i in range(300)]
+    stand_ins = [Asked([0.8], [False]) for _ in range(100)]  # a third above 0.8
+    stand_ins += [Asked([0.1], [False]) for _ in range(200)]
+    threshold, _ = judged_answer_threshold(in_scope, in_scope, stand_ins, 0.97, 0.9)
+    assert threshold > 0.8
 
 
 def test_the_clarify_threshold_stops_where_offered_articles_stop_being_right():

@@ -88,3 +88,15 @@ def test_out_of_scope_questions_are_handed_over(demo, question):
 def test_a_request_for_a_person_is_handed_over_even_on_a_calibrated_base(demo):
     decision = ask(demo, "je veux parler à un conseiller pour annuler ma commande")
     assert (decision.action, decision.reason) == ("handover", "person_requested")
+
+
+@pytest.mark.parametrize("question", ["où est mon colis", "ou est mon colis ?"])
+def test_where_is_my_parcel_is_about_tracking_not_damage(demo, question):
+    decision = ask(demo, question)
+    assert decision.action in ("answer", "clarify")
+    assert decision.candidates[0].document_id == "suivre-ma-commande"
+
+
+@pytest.mark.parametrize("question", ["zzzz qqqq", "xqzv blorp fnark", "est-ce que c'est"])
+def test_gibberish_is_handed_over_with_no_match(demo, question):
+    assert ask(demo, question).reason == "no_match"

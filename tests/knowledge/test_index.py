@@ -2,6 +2,7 @@ import pytest
 
 from relais.knowledge.retrieval import Candidate, Document, build_index
 from relais.knowledge.retrieval import learned as learned_module
+from relais.knowledge.retrieval.index import LEAST_UNMATCHED
 from relais.knowledge.retrieval.spelling import SpellingCorrector
 
 SHOP = [
@@ -82,6 +83,55 @@ def test_a_query_about_something_else_scores_low(index):
     assert not found or found[0].score < 0.3
 
 
+GIBBERISH = ["zzzz qqqq", "xqzv blorp fnark", "asdfgh jkl", "est-ce que c'est", "the and of"]
+
+
+@pytest.mark.parametrize("query", GIBBERISH)
+def test_gibberish_and_stop_words_alone_find_nothing(index, query):
+    assert index.search(query, locale="fr") == []
+    assert index.search(query, locale="en") == []
+
+
+def test_where_finds_the_tracking_article_not_the_damaged_parcel_one():
+    documents = [
+        Document(
+            "suivi", "fr", "Suivre ma commande", "Le suivi est dans votre espace.",
+            ["Où en est ma commande ?", "Mon colis est où ?", "suivre mon colis"],
+        ),
+        Document(
+            "endommage", "fr", "Colis endommagé", "Prenez des photos du colis.",
+            ["mon colis est abîmé", "colis cassé", "le colis est arrivé ouvert"],
+        ),
+    ]  # fmt: skip
+    index = build_index(documents, semantic=False)
+    for query in ("où est mon colis", "ou est mon colis svp", "mon colis est ou"):
+        assert index.search(query, locale="fr")[0].document_id == "suivi"
+
+
+def learned_without_embeddings(monkeypatch, documents):
+    pytest.importorskip("sklearn")
+    from relais.knowledge.retrieval import embeddings
+
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    index = build_index(documents)
+    assert index.semantic
+    return index
+
+
+@pytest.mark.parametrize("query", GIBBERISH)
+def test_the_learned_scorer_finds_nothing_for_gibberish(monkeypatch, query):
+    index = learned_without_embeddings(monkeypatch, SHOP)
+    assert index.search(query, locale="fr") == []
+
+
+def test_the_learned_scorer_keeps_unmatched_articles_only_with_a_real_score(monkeypatch):
+    index = learned_without_embeddings(monkeypatch, SHOP)
+    found = index.search("geste commercial remboursement", locale="fr")
+    assert found[0].document_id in ("remboursement", "interne")
+    unmatched = [c for c in found if c.document_id in ("suivi", "tracking")]
+    assert all(c.score >= LEAST_UNMATCHED for c in unmatched)
+
+
 def test_typos_are_corrected_against_the_vocabulary(index):
     assert index.search("remboursment", locale="fr")[0].document_id == "remboursement"
     corrector = SpellingCorrector({"rembours": 3, "livraison": 5})
@@ -123,4 +173,6 @@ def test_semantic_index_uses_the_packaged_model_loaded_once():
     assert index.semantic
     assert embeddings.model() is embeddings.model()
     found = index.search("mon paquet n'est jamais arrivé", locale="fr", visibility=("public",))
-    assert found[0].document_id == "suivi"
+    assert found[0].document_id == "suivi"  # no word in common: the embedding is the evidence
+    for query in GIBBERISH:
+        assert index.search(query, locale="fr") == []

@@ -44,3 +44,25 @@ def test_unknown_or_regional_locales_fall_back_sensibly():
 def test_punctuation_and_empty_text_give_no_terms():
     assert tokenize("?!... ", "fr") == []
     assert tokenize("", "en") == []
+
+
+def test_question_words_carry_intent_and_are_kept():
+    assert tokenize("Où est mon colis ?", "fr") == ["ou", "colis"]
+    for word in ("quand", "combien", "comment", "pourquoi"):
+        assert tokenize(f"{word} ma commande", "fr")[0] == word
+    assert tokenize("qd", "fr") == tokenize("quand", "fr")
+    assert tokenize("where is my parcel", "en") == ["where", "parcel"]
+    assert tokenize("how much is it", "en") == ["how", "much"]
+    assert tokenize("why", "en") and tokenize("when", "en") == ["when"]
+
+
+def test_unaccented_ou_means_where_beside_its_verb_and_or_elsewhere():
+    assert tokenize("ou est mon colis", "fr") == tokenize("où est mon colis", "fr")
+    assert tokenize("elle est ou ma commande", "fr") == ["ou", "command"]
+    assert tokenize("ou en est ma cmd", "fr") == ["ou", "command"]
+    assert tokenize("échanger ou rembourser", "fr") == tokenize("échanger rembourser", "fr")
+
+
+def test_without_fallback_a_text_of_stop_words_gives_no_terms():
+    assert tokenize("est-ce que c'est", "fr", fallback=False) == []
+    assert tokenize("je n'ai pas reçu ma commande", "fr", fallback=False) == ["recu", "command"]

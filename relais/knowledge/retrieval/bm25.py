@@ -119,6 +119,10 @@ class FieldedBM25:
                 result[document] += self.weights[name] * score
         return result
 
+    def holds(self, term: str) -> bool:
+        """Whether any field of any document holds the term."""
+        return any(term in bm25.idf for bm25 in self.fields.values())
+
     def perfect_score(self, terms: Sequence[str]) -> float:
         """What a question variant identical to the query would score: the scale
         on which a match is good or poor, whatever the size of the collection."""

@@ -21,6 +21,18 @@ from relais.knowledge.retrieval.text import language_of, tokenize
 TEMPERATURE = 0.15
 # Weight of the learned scorer against the lexical probability when fused.
 LEARNED_WEIGHT = 0.85
+# The floor under every search. The learned scorer spreads its probability
+# over all the articles, whatever the query: on a small knowledge base
+# "zzzz qqqq" would find them all. So a query finds something only if it
+# shares a word other than a stop word with the articles, or, with the
+# embedding model, if it is this close (cosine) to one of their examples:
+# paraphrases ("mon paquet" for "mon colis") are near 0.45 with MiniLM,
+# strings of letters under 0.2.
+LEAST_SIMILARITY = 0.35
+# And an article that shares no word with the query is kept only with at
+# least this fused score: below it, it is the scorer's spread, not a match
+# (the bot offers nothing under its clarify threshold, 0.1 or more).
+LEAST_UNMATCHED = 0.1
 
 
 @dataclass
@@ -51,9 +63,10 @@ class LanguageIndex:
         if semantic is not False:
             self.scorer = learned.train(self.documents, self.language, required=bool(semantic))
 
-    def query_terms(self, query: str) -> list[str]:
+    def query_terms(self, query: str, *, fallback: bool = True) -> list[str]:
         assert self.corrector is not None
-        return [self.corrector.correct(term) for term in tokenize(query, self.language)]
+        terms = tokenize(query, self.language, fallback=fallback)
+        return [self.corrector.correct(term) for term in terms]
 
     def lexical_probabilities(self, terms: Sequence[str]) -> dict[int, float]:
         """Softmax of the BM25 scores, scaled by how much of the query each covers.
@@ -78,17 +91,28 @@ class LanguageIndex:
         }
 
     def rank(self, query: str) -> dict[int, float]:
-        """Document number -> probability that it answers the query."""
-        lexical = self.lexical_probabilities(self.query_terms(query))
+        """Document number -> probability that it answers the query (nothing
+        below the floor, see ``LEAST_SIMILARITY``)."""
+        # Stop words alone have no subject, however close their embedding.
+        content = self.query_terms(query, fallback=False)
+        if not content:
+            return {}
+        shared = any(self.lexical.holds(term) for term in content)
         if self.scorer is None:
-            return lexical
-        learned_scores = self.scorer.probabilities(query)
+            return self.lexical_probabilities(self.query_terms(query)) if shared else {}
+        learned_scores = self.scorer.score(query)
+        closest = learned_scores.closest
+        if not shared and (closest is None or closest < LEAST_SIMILARITY):
+            return {}
+        lexical = self.lexical_probabilities(self.query_terms(query))
         fused = {
-            doc: LEARNED_WEIGHT * learned_scores.get(doc, 0.0)
+            doc: LEARNED_WEIGHT * learned_scores.probabilities.get(doc, 0.0)
             + (1 - LEARNED_WEIGHT) * lexical.get(doc, 0.0)
-            for doc in set(lexical) | set(learned_scores)
+            for doc in set(lexical) | set(learned_scores.probabilities)
         }
-        return {doc: score for doc, score in fused.items() if score > 0}
+        return {
+            doc: score for doc, score in fused.items() if doc in lexical or score >= LEAST_UNMATCHED
+        }
 
 
 @dataclass

@@ -81,6 +81,17 @@ def _tfidf_product(vectoriser: Any, coefficients: Any, text: str) -> Any:
     return values @ coefficients[columns]
 
 
+@dataclass(frozen=True)
+class Scored:
+    """One query's scores. ``closest``: the highest cosine similarity between
+    the query's embedding and a training example's (None without embeddings),
+    the evidence that a query sharing no word with the articles is still
+    about them ("paquet" for "colis")."""
+
+    probabilities: dict[int, float]
+    closest: float | None
+
+
 @dataclass
 class LearnedScorer:
     language: str
@@ -89,6 +100,7 @@ class LearnedScorer:
     model: Any
     semantic: bool
     blocks: tuple[Any, Any, Any] | None = None  # coefficients (words, chars, embedding)
+    example_vectors: Any = None  # embeddings of the training examples, one row each
 
     def features(self, texts: list[str]) -> Any:
         from scipy import sparse
@@ -100,14 +112,23 @@ class LearnedScorer:
 
     def probabilities(self, query: str) -> dict[int, float]:
         """Article number -> probability, for the articles worth keeping (> 0.1%)."""
-        row = self.predict([query])[0]
-        pairs = zip(self.model.classes_, row, strict=True)
-        return {int(label): float(p) for label, p in pairs if p > 1e-3}
+        return self.score(query).probabilities
 
-    def predict(self, texts: list[str]) -> Any:
+    def score(self, query: str) -> Scored:
+        """The query's probabilities and closeness, its embedding computed once."""
+        vectors = embeddings.encode([query]) if self.semantic else None
+        row = self.predict([query], vectors)[0]
+        pairs = zip(self.model.classes_, row, strict=True)
+        closest = None
+        if vectors is not None and self.example_vectors is not None:
+            closest = float((self.example_vectors @ vectors[0]).max())
+        return Scored({int(label): float(p) for label, p in pairs if p > 1e-3}, closest)
+
+    def predict(self, texts: list[str], vectors: Any = None) -> Any:
         """Probabilities, one row per text: the model's own softmax, worked out
         block by block (sparse words, sparse characters, dense embedding) to
-        spare scikit-learn's per-call checks on the answer path."""
+        spare scikit-learn's per-call checks on the answer path. ``vectors``:
+        the texts' embeddings, if already computed."""
         import numpy
 
         if self.blocks is None:  # two articles: scikit-learn's binary form
@@ -126,7 +147,8 @@ class LearnedScorer:
                 + self.model.intercept_
             )
         if self.semantic:
-            logits += EMBEDDING_WEIGHT * embeddings.encode(texts) @ embedded
+            vectors = embeddings.encode(texts) if vectors is None else vectors
+            logits += EMBEDDING_WEIGHT * vectors @ embedded
         logits -= logits.max(axis=1, keepdims=True)
         exp = numpy.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -179,4 +201,6 @@ def train(documents: list[Document], language: str, *, required: bool) -> Learne
     scorer.char_vectoriser.fit(texts)
     scorer.model.fit(scorer.features(texts), labels)
     scorer.split_coefficients()
+    if scorer.semantic:  # the batch was encoded (and remembered) for the features
+        scorer.example_vectors = embeddings.encode(texts)
     return scorer

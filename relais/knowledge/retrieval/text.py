@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from relais.knowledge.retrieval.stopwords import BY_LANGUAGE
+from relais.knowledge.retrieval.stopwords import BY_LANGUAGE, QUESTION_WORDS
 
 LANGUAGES = {"fr": "french", "en": "english"}
 DEFAULT_LANGUAGE = "fr"
@@ -191,19 +191,39 @@ def stem(word: str, language: str) -> str:
     return FRENCH_STEM_FAMILIES.get(stemmed, stemmed)
 
 
+# "ou" typed without its accent is "où" (where) at either end of a question or
+# next to its verb ("ou est mon colis", "elle est ou", "ou en est ma commande",
+# "ou puis-je"); elsewhere it is "or" ("échanger ou rembourser"), a stop word.
+WHERE_NEIGHBOURS = frozenset({"est", "es", "sont", "en", "se", "etait", "sera", "ca", "puis"})
+
+
+def _accent_where(found: list[str]) -> list[str]:
+    last = len(found) - 1
+
+    def where(position: int) -> bool:
+        if position in (0, last):
+            return True
+        return bool({found[position - 1], found[position + 1]} & WHERE_NEIGHBOURS)
+
+    return ["où" if word == "ou" and where(i) else word for i, word in enumerate(found)]
+
+
 def words(text: str, locale: str | None = None) -> list[str]:
     """The normalised words of a text, stop words included, accents kept."""
-    return WORD.findall(normalise(text, locale))
+    found = WORD.findall(normalise(text, locale))
+    return _accent_where(found) if language_of(locale) == "fr" else found
 
 
-def tokenize(text: str, locale: str | None = None) -> list[str]:
+def tokenize(text: str, locale: str | None = None, *, fallback: bool = True) -> list[str]:
     """The terms a text is matched on: stems, accents folded, stop words out.
 
     A text made only of stop words ("est-ce que c'est possible ?") keeps its
-    words, so that it still matches something rather than nothing.
+    words (unless ``fallback`` is False), so that it still matches something
+    rather than nothing. Question
+    words are kept ("où" but not "ou", see ``stopwords``).
     """
     language = language_of(locale)
-    stop = BY_LANGUAGE[language]
+    stop, question = BY_LANGUAGE[language], QUESTION_WORDS[language]
     all_words = words(text, language)
-    kept = [word for word in all_words if _fold_word(word) not in stop]
-    return [stem(word, language) for word in (kept or all_words)]
+    kept = [word for word in all_words if word in question or _fold_word(word) not in stop]
+    return [stem(word, language) for word in (kept or (all_words if fallback else []))]
