@@ -176,31 +176,22 @@ def test_demo_token_authenticates_the_admin_and_replaces_the_previous_one(demo):
     assert token.agent.role == "admin"
 
 
+def late_story(now: datetime) -> Scenario:
+    """A ten-hour story told as of now: as told, it would end in the future."""
+    clock = timezone.localtime(now).strftime("%H:%M")
+    turns = (customer(0, "a"), reply(600, "lea", "b"))
+    return Scenario("x", "webchat", "s", turns, days_ago=0, clock=clock)
+
+
 def test_a_story_that_would_end_in_the_future_is_moved_back():
     now = timezone.now()
-    late = Scenario(
-        "x",
-        "webchat",
-        "s",
-        (customer(0, "a"), reply(600, "lea", "b")),
-        days_ago=0,
-        clock=timezone.localtime(now).strftime("%H:%M"),
-    )
-    start = start_of(late, now)
-    assert start + timedelta(minutes=600) < now
+    assert start_of(late_story(now), now) + timedelta(minutes=600) < now
 
 
 def test_a_story_told_across_a_change_of_clocks_still_ends_before_now():
     # 00:59 in Paris on 29 March 2026, two hours before summer time begins.
     now = datetime(2026, 3, 28, 23, 59, tzinfo=UTC)
-    late = Scenario(
-        "x",
-        "webchat",
-        "s",
-        (customer(0, "a"), reply(600, "lea", "b")),
-        days_ago=0,
-        clock=timezone.localtime(now).strftime("%H:%M"),
-    )
+    late = late_story(now)
     start = start_of(late, now)
     assert start + timedelta(minutes=600) < now
     last_message_at, _ = message_times(late, start)
