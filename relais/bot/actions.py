@@ -32,6 +32,8 @@ from relais.bot.replies import (
     thanks_reply,
 )
 from relais.bot.thresholds import thresholds_for
+from relais.connectors.webchat.availability import inbox_is_live
+from relais.contacts.models import Contact
 from relais.conversations.actions import set_status
 from relais.conversations.automatic import queue_unauthored_message
 from relais.conversations.models import (
@@ -197,8 +199,14 @@ def hand_over(
 ) -> None:
     """Give the conversation to the agents' queue, the response deadline counted
     from the customer's first message to the bot, with a note saying why and
-    what the bot guessed. Call on the locked row, inside a transaction."""
-    _send(conversation, message, bot, turn, handover_reply(locale))
+    what the bot guessed. With no agent available now (the test the widget uses
+    to go offline), the customer is told so and, on a web chat without a known
+    address, asked for an e-mail; the conversation still waits in the queue.
+    Call on the locked row, inside a transaction."""
+    reply = away_handover_reply(conversation, message, locale)
+    _send(conversation, message, bot, turn, reply)
+    available = reply.facts.get("agents_available", True)
+    asked = reply.facts.get("ask_email", False)
     note = Message.objects.create(
         conversation=conversation,
         inbox_id=conversation.inbox_id,
@@ -209,9 +217,19 @@ def hand_over(
             transcript=_transcript(conversation),
             guesses=[(title, score) for _id, title, score in turn.candidates],
             locale=settings.LANGUAGE_CODE,
+            agents_available=available,
         ),
         status=DeliveryStatus.SENT,
-        metadata={"bot": {"name": bot.name, "handover": _handover_facts(turn)}},
+        metadata={
+            "bot": {
+                "name": bot.name,
+                "handover": {
+                    **_handover_facts(turn),
+                    "agents_available": available,
+                    "email_asked": asked,
+                },
+            }
+        },
     )
     since = conversation.bot_held_since or timezone.now()
     conversation.bot_held_since = None
@@ -225,9 +243,24 @@ def hand_over(
         conversation=conversation,
         message=message,
         **_handover_facts(turn),
+        agents_available=available,
+        email_asked=asked,
     )
     publish_message(note)
     publish_conversation(conversation)
+
+
+def away_handover_reply(conversation: Conversation, message: Message, locale: str) -> Reply:
+    """The handover message as availability has it now: unchanged while an
+    agent can take the chat, honest when none can."""
+    inbox = message.inbox
+    if inbox_is_live(inbox):
+        return handover_reply(locale)
+    known_email = (
+        Contact.objects.filter(pk=conversation.contact_id).values_list("email", flat=True).first()
+    )
+    ask_email = inbox.connector.asks_email_when_away and not known_email
+    return handover_reply(locale, agents_available=False, ask_email=ask_email)
 
 
 def _handover_facts(turn: Turn) -> dict:

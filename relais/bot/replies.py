@@ -98,17 +98,41 @@ def thanks_reply(locale: str) -> Reply:
         return Reply(_("Glad I could help! Write again whenever you need."))
 
 
-def handover_reply(locale: str) -> Reply:
+def handover_reply(locale: str, *, agents_available: bool = True, ask_email: bool = False) -> Reply:
+    """The handover message. With nobody to take the chat now, it says so rather
+    than promise an answer "shortly"; `ask_email` (a web chat visitor with no
+    known address) asks for the address, which the widget then requires."""
     with translation.override(locale):
-        return Reply(_("I am passing you to a colleague, who will answer you here shortly."))
+        if agents_available:
+            return Reply(_("I am passing you to a colleague, who will answer you here shortly."))
+        if ask_email:
+            away = _(
+                "Our advisers are away right now: leave your e-mail address and we will "
+                "answer you as soon as possible."
+            )
+        else:
+            away = _(
+                "Our advisers are away right now: we will answer you here as soon as possible."
+            )
+        passing = _("I am passing your request on to a colleague.")
+        text = f"{passing} {away}"
+    return Reply(text, facts={"agents_available": False, "ask_email": ask_email})
 
 
 def handover_note(
-    *, reason: str, transcript: list[str], guesses: list[tuple[str, float]], locale: str
+    *,
+    reason: str,
+    transcript: list[str],
+    guesses: list[tuple[str, float]],
+    locale: str,
+    agents_available: bool = True,
 ) -> str:
-    """The internal note for the agent taking over: why, what was said, the guesses."""
+    """The internal note for the agent taking over: why, what was said, the
+    guesses, and whether the customer was told that no one was available."""
     with translation.override(locale):
         lines = [_("The bot handed over: %(reason)s.") % {"reason": reason_label(reason)}]
+        if not agents_available:
+            lines.append(_("No agent was available: the customer was told so."))
         if transcript:
             lines += ["", _("The customer wrote:"), *(f"› {line}" for line in transcript)]
         if guesses:

@@ -172,6 +172,10 @@ class Connector:
     # numbered lines in the text.
     supports_bot: ClassVar[bool] = False
     supports_quick_replies: ClassVar[bool] = False
+    # When the bot hands over with no agent available, it asks for an e-mail
+    # address (the web chat visitor leaves; other channels reach the customer
+    # again on the same channel).
+    asks_email_when_away: ClassVar[bool] = False
     # False for a channel that lives on another kind's inboxes (callback
     # requests arrive on API inboxes): no inbox of its own can be created.
     has_inboxes: ClassVar[bool] = True

@@ -22,6 +22,8 @@ def message_payload(message: Message) -> dict:
         payload["author"] = str(bot.get("name") or "")
         payload["bot"] = True
         payload["quick_replies"] = bot.get("choices") or []
+        if bot.get("ask_email") is True:
+            payload["ask_email"] = True  # no agent now: the widget asks for an address
         if isinstance(bot.get("article"), dict):
             payload["article_url"] = str(bot["article"].get("url") or "")
     return payload

@@ -45,6 +45,7 @@ class WebchatConnector(Connector):
     config_model = WebchatConfig
     supports_bot = True
     supports_quick_replies = True
+    asks_email_when_away = True
 
     def send(self, message: Message) -> SendResult:
         return SendResult(provider_message_id=f"webchat-{message.pk}", status="sent")
