@@ -1,12 +1,15 @@
 """End to end in a real Chromium: the demo shop's widget opens on the helpbox,
-the visitor searches the help center, then talks to the bot, which answers."""
+the visitor searches the help center, then talks to the bot, which answers or,
+with no agent available, hands over and asks for an e-mail address."""
 
 import pytest
 from playwright.sync_api import expect
 
+from relais.contacts.models import Contact
 from relais.core.models import Event
 from relais.knowledge.actions import create_article
 from tests.factories import make_inbox
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +72,32 @@ def test_visitor_searches_then_the_bot_answers(self_care, live_server_url, new_p
     searched = Event.objects.get(kind="helpbox.searched")
     assert click.data["source"] == "search" and click.data["search_event_id"] == searched.pk
     assert {"bot.answered", "bot.feedback"} <= kinds
+
+
+def test_nobody_available_the_bot_hands_over_and_asks_for_an_email(
+    self_care, live_server_url, new_page
+):
+    shop = new_page()
+    shop.goto(f"{live_server_url}/demo/shop/")
+    shop.click("[data-testid=relais-launcher]")
+    widget = shop.frame_locator("#relais-frame")
+    widget.locator("[data-testid=helpbox-talk]").click()
+    expect(widget.locator("[data-testid=widget-offline]")).to_be_hidden()  # the bot is on
+    widget.locator("[data-testid=widget-input]").fill("Je veux parler à un conseiller")
+    widget.locator("[data-testid=widget-send]").click()
+
+    handover = widget.locator("[data-testid=widget-message][data-direction=out]").last
+    expect(handover).to_contain_text("Nos conseillers sont absents pour le moment")
+    expect(widget.locator("[data-testid=widget-offline]")).to_be_visible()
+    widget.locator("[data-testid=widget-input]").fill("Rappelez-moi, merci")
+    widget.locator("[data-testid=widget-send]").click()
+    expect(widget.locator("#notice")).to_contain_text("adresse e-mail")  # required now
+
+    widget.locator("[data-testid=widget-email]").fill("camille@example.com")
+    widget.locator("[data-testid=widget-send]").click()
+    expect(widget.locator(".widget-system")).to_contain_text("Merci")
+    expect(widget.locator("[data-testid=widget-offline]")).to_be_hidden()
+    wait_until(
+        lambda: Contact.objects.filter(email="camille@example.com").exists(),
+        "the e-mail on the contact",
+    )

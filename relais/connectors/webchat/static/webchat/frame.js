@@ -45,6 +45,9 @@
     typingTimer: null,
     lastTypingSent: 0,
     thankedOffline: false,
+    // The bot handed over with no agent available and asked for an e-mail
+    // address: the leave-a-message form shows until the visitor writes with one.
+    askEmail: false,
     // The helpbox (help mode) comes first; the chat shows after "Talk to us".
     chatShown: !config.helpMode,
     pageContext: {}
@@ -102,11 +105,23 @@
     el.status.setAttribute("data-live", live ? "true" : "false");
     el.statusLive.hidden = !live;
     el.statusOffline.hidden = live;
-    el.offline.hidden = live || !state.chatShown;
-    el.emailField.hidden = state.verified;
-    el.offlineAnonymous.hidden = state.verified;
-    el.offlineVerified.hidden = !state.verified;
+    el.offline.hidden = !needsLeaveMessage() || !state.chatShown;
+    // The server asks only when it knows no address, even for a verified visitor.
+    var anonymous = !state.verified || state.askEmail;
+    el.emailField.hidden = !anonymous;
+    el.offlineAnonymous.hidden = !anonymous;
+    el.offlineVerified.hidden = anonymous;
     if (!el.email.value) el.email.value = storageGet(EMAIL_KEY);
+  }
+
+  function needsLeaveMessage() { return !state.live || state.askEmail; }
+
+  function needsEmail() { return (!state.live && !state.verified) || state.askEmail; }
+
+  function setAskEmail(ask) {
+    if (state.askEmail === ask) return;
+    state.askEmail = ask;
+    setLive(state.live);
   }
 
   // ---- messages ----
@@ -207,8 +222,12 @@
     if (!message || message.kind !== "message" || typeof message.id !== "number") return null;
     var item = state.rendered[message.id];
     if (!item) {
-      // Only the latest message's buttons are live choices.
-      if (message.id > latestRenderedId()) removeQuickReplies();
+      // Only the latest message's buttons are live choices; the latest
+      // message also says whether an e-mail address is still wanted.
+      if (message.id > latestRenderedId()) {
+        removeQuickReplies();
+        setAskEmail(message.direction === "out" ? message.ask_email === true : false);
+      }
       item = buildBubble(message.direction === "out" ? "out" : "in", message.body, message.author);
       item.setAttribute("data-message-id", String(message.id));
       if (message.bot) addBotParts(item, message);
@@ -266,6 +285,7 @@
       placeByIdOrder(item, message.id);
       setMeta(item, statusLabel(message.status), message.status);
     }
+    if (pending.email) setAskEmail(false);
     if (pending.offline && !state.thankedOffline) {
       state.thankedOffline = true;
       var thanks = document.createElement("li");
@@ -532,7 +552,7 @@
     var body = el.input.value.trim();
     if (!body || el.input.disabled) return;
     var email = "";
-    if (!state.live && !state.verified) {
+    if (needsEmail()) {
       email = el.email.value.trim();
       if (!email || !el.email.checkValidity()) {
         showNotice("email_required");
@@ -544,7 +564,7 @@
     hideNotice();
     el.input.value = "";
     autoSize();
-    addPending(body, email, !state.live);
+    addPending(body, email, needsLeaveMessage());
   }
 
   function autoSize() {
