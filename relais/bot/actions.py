@@ -205,32 +205,12 @@ def hand_over(
     Call on the locked row, inside a transaction."""
     reply = away_handover_reply(conversation, message, locale)
     _send(conversation, message, bot, turn, reply)
-    available = reply.facts.get("agents_available", True)
-    asked = reply.facts.get("ask_email", False)
-    note = Message.objects.create(
-        conversation=conversation,
-        inbox_id=conversation.inbox_id,
-        direction=Direction.OUTBOUND,
-        kind=MessageKind.NOTE,
-        body=handover_note(
-            reason=turn.reason,
-            transcript=_transcript(conversation),
-            guesses=[(title, score) for _id, title, score in turn.candidates],
-            locale=settings.LANGUAGE_CODE,
-            agents_available=available,
-        ),
-        status=DeliveryStatus.SENT,
-        metadata={
-            "bot": {
-                "name": bot.name,
-                "handover": {
-                    **_handover_facts(turn),
-                    "agents_available": available,
-                    "email_asked": asked,
-                },
-            }
-        },
-    )
+    facts = {
+        **_handover_facts(turn),
+        "agents_available": reply.facts.get("agents_available", True),
+        "email_asked": reply.facts.get("ask_email", False),
+    }
+    note = _leave_handover_note(conversation, bot, turn, facts)
     since = conversation.bot_held_since or timezone.now()
     conversation.bot_held_since = None
     conversation.waiting_since = since
@@ -242,9 +222,7 @@ def hand_over(
         "bot.handed_over",
         conversation=conversation,
         message=message,
-        **_handover_facts(turn),
-        agents_available=available,
-        email_asked=asked,
+        **facts,
     )
     publish_message(note)
     publish_conversation(conversation)
@@ -261,6 +239,26 @@ def away_handover_reply(conversation: Conversation, message: Message, locale: st
     )
     ask_email = inbox.connector.asks_email_when_away and not known_email
     return handover_reply(locale, agents_available=False, ask_email=ask_email)
+
+
+def _leave_handover_note(
+    conversation: Conversation, bot: BotConfig, turn: Turn, facts: dict
+) -> Message:
+    return Message.objects.create(
+        conversation=conversation,
+        inbox_id=conversation.inbox_id,
+        direction=Direction.OUTBOUND,
+        kind=MessageKind.NOTE,
+        body=handover_note(
+            reason=turn.reason,
+            transcript=_transcript(conversation),
+            guesses=[(title, score) for _id, title, score in turn.candidates],
+            locale=settings.LANGUAGE_CODE,
+            agents_available=facts["agents_available"],
+        ),
+        status=DeliveryStatus.SENT,
+        metadata={"bot": {"name": bot.name, "handover": facts}},
+    )
 
 
 def _handover_facts(turn: Turn) -> dict:

@@ -218,9 +218,13 @@ def _bot_answered(names: _EventNames, actor: str, data: dict) -> str:
 def _bot_handed_over(names: _EventNames, actor: str, data: dict) -> str:
     from relais.bot.replies import reason_label
 
-    return _("The bot handed over to the agents: %(reason)s") % {
+    text = _("The bot handed over to the agents: %(reason)s") % {
         "reason": reason_label(str(data.get("reason") or ""))
     }
+    if data.get("agents_available") is False:
+        nobody = _("no agent was available")
+        return f"{text} ({nobody})"
+    return text
 
 
 def _bot_feedback(names: _EventNames, actor: str, data: dict) -> str:

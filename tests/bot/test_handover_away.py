@@ -11,6 +11,7 @@ from relais.conversations.models import Conversation, Message, MessageKind
 from relais.conversations.realtime import message_payload
 from relais.core.models import Event
 from relais.routing.live import waiting_conversations
+from relais.web.timeline import conversation_timeline
 from tests.bot.conftest import bot_messages
 from tests.factories import inbound, make_agent, make_inbox, make_team
 
@@ -37,6 +38,8 @@ def test_nobody_online_the_webchat_handover_says_so_and_asks_for_an_email(bot_in
     note = note_of(conversation)
     assert "le client en a été informé" in note.body
     assert note.metadata["bot"]["handover"]["agents_available"] is False
+    timeline = [item.description for item in conversation_timeline(conversation)[0]]
+    assert any("aucun agent n'était disponible" in (text or "") for text in timeline)
     # Routed as usual: it waits in the queue with its deadline.
     assert conversation.bot_held_since is None and conversation.due_at is not None
     assert conversation in waiting_conversations()
