@@ -1,9 +1,9 @@
 """The resolution clock stops while a conversation is pending, waiting on the
 customer, as in Zendesk and Zammad: entering pending remembers when
-(`Conversation.resolution_paused_since`); leaving it (an agent reopens or
-resolves, the customer writes back) pushes `resolution_due_at` back by the
-time spent pending, counted in open hours when the policy counts business
-hours (routing/sla.extend_for_pause), and clears the pause.
+(`Conversation.resolution_paused_since`); leaving it (an agent reopens,
+snoozes or resolves it, the customer writes back) pushes `resolution_due_at`
+back by the time spent pending, counted in open hours when the policy counts
+business hours (routing/sla.extend_for_pause), and clears the pause.
 
 A conversation whose resolution deadline has already passed does not pause:
 the breach stands. Meanwhile the escalation job leaves pending conversations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from relais.accounts.models import Agent
 from relais.conversations.models import Conversation, Status
 from relais.core.events import record_event
 from relais.routing.config import routing_config
@@ -35,7 +36,9 @@ class Resumption:
     facts: dict[str, Any]
 
 
-def follow_status(conversation: Conversation, previous: str, status: str, *, by, now) -> None:
+def follow_status(
+    conversation: Conversation, previous: str, status: str, *, by: Agent | None, now: datetime
+) -> None:
     """Pause or resume the resolution clock for a status change from
     `previous` to `status`. Call on the locked row inside the transaction;
     the caller saves (PAUSE_FIELDS may change)."""
@@ -45,7 +48,7 @@ def follow_status(conversation: Conversation, previous: str, status: str, *, by,
         resume_resolution(conversation, by=by, now=now)
 
 
-def pause_resolution(conversation: Conversation, *, by, now: datetime) -> bool:
+def pause_resolution(conversation: Conversation, *, by: Agent | None, now: datetime) -> bool:
     """Start the pause, unless there is no resolution deadline, the clock is
     already paused or the deadline has passed. True when it paused."""
     due = conversation.resolution_due_at
@@ -56,7 +59,7 @@ def pause_resolution(conversation: Conversation, *, by, now: datetime) -> bool:
     return True
 
 
-def resume_resolution(conversation: Conversation, *, by, now: datetime) -> bool:
+def resume_resolution(conversation: Conversation, *, by: Agent | None, now: datetime) -> bool:
     """End the pause: the deadline moves back by the time spent pending. True
     when a pause ended."""
     resumption = resumption_of(conversation, now)

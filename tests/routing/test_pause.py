@@ -157,6 +157,19 @@ def test_resolving_a_pending_conversation_ends_the_pause(inbox, agent, clock):
     ]
 
 
+def test_snoozing_a_pending_conversation_restarts_the_clock(inbox, agent, clock):
+    make_policy()
+    conversation = parked(inbox, agent, clock)
+    due = reloaded(conversation).resolution_due_at
+    clock.advance(HOUR)
+
+    set_status(conversation, Status.SNOOZED, by=agent, snoozed_until=clock.now + HOUR)
+
+    after = reloaded(conversation)
+    assert after.resolution_due_at == due + HOUR
+    assert after.resolution_paused_since is None
+
+
 def test_a_pause_after_the_deadline_changes_nothing(inbox, agent, clock):
     make_policy()
     conversation = make_conversation(inbox, visitor="v1")
