@@ -30,6 +30,7 @@ system-deps:
 SCALEOUT_TESTS ?= tests/conversations tests/contacts tests/api tests/scaleout \
 	tests/connectors/email/test_ingest.py tests/connectors/email/test_smtpd.py \
 	tests/routing/test_live.py tests/routing/test_escalation.py tests/routing/test_arrival.py \
+	tests/routing/test_pause.py \
 	tests/community tests/replies tests/bot tests/core/test_sql.py tests/core/test_rate_limits.py \
 	tests/analytics tests/web/test_selfcare_page.py \
 	tests/connectors tests/web/test_consumers.py tests/routing/test_presence.py

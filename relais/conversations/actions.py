@@ -35,6 +35,7 @@ from relais.conversations.outbox import enqueue_delivery
 from relais.conversations.realtime import publish_conversation, publish_message
 from relais.core.events import record_event
 from relais.routing.config import forget_config
+from relais.routing.pause import follow_status
 
 log = logging.getLogger(__name__)
 
@@ -318,7 +319,9 @@ def set_status(
     """Open, park (pending), snooze until a time, or resolve a conversation.
 
     Resolving ends the wait for an answer. Snoozing needs a time in the future;
-    the conversation reopens then (or sooner, if the customer writes)."""
+    the conversation reopens then (or sooner, if the customer writes). Pending
+    pauses the resolution clock until the conversation leaves it
+    (routing/pause.py)."""
     if status not in Status.values:
         raise InvalidInput(f"unknown status: {status}")
     if status == Status.SNOOZED:
@@ -337,7 +340,6 @@ def set_status(
             conversation.waiting_since = None
             conversation.due_at = None
             conversation.sla_escalations = _without_response_keys(conversation.sla_escalations)
-        conversation.save()
         record_event(
             "conversation.status_changed",
             conversation=conversation,
@@ -346,6 +348,8 @@ def set_status(
             previous_status=previous,
             snoozed_until=snoozed_until.isoformat() if snoozed_until else None,
         )
+        follow_status(conversation, previous, status, by=by, now=timezone.now())
+        conversation.save()
         publish_conversation(conversation)
     return conversation
 

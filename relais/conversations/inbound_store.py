@@ -47,6 +47,7 @@ from relais.conversations.models import (
 from relais.core.models import Event
 from relais.core.sql import column, db_datetime, db_values, hot_cursor, insert_sql, loaded, table
 from relais.routing.arrival import Arrival, next_due, route_arrival
+from relais.routing.pause import RESUMED, resume_on_customer_message
 
 PREVIEW_LENGTH = Conversation._meta.get_field("last_message_preview").max_length
 
@@ -115,7 +116,8 @@ UPDATE_CONVERSATION = {
     for starts_waiting in (False, True)
 }
 INSERT_MESSAGE = insert_sql(Message, returning_id=True)
-# By number of events: a message records one to three.
+# By number of events: a message records one to three (a new conversation:
+# created, routed, received; a pending one: reopened, resumed, received).
 INSERT_EVENTS = {rows: insert_sql(Event, returning_id=False, rows=rows) for rows in (1, 2, 3)}
 
 
@@ -159,6 +161,10 @@ def store_inbound(inbound: InboundMessage, body: str) -> StoredInbound:
                 now,
             )
             events = [("conversation.reopened", {})] if reopens else []
+            if reopens and status == Status.PENDING:
+                resumed = resume_on_customer_message(conversation_id, now)
+                if resumed is not None:
+                    events.append((RESUMED, resumed))
         message = _insert_message(cursor, inbound, body, conversation, now)
         events.append(("message.received", {"channel": conversation.channel}))
         _append_events(cursor, events, message, contact, now)
@@ -285,6 +291,7 @@ def _open_conversation(
         "sla_policy_id": arrival.policy_id,
         "first_response_at": None,
         "resolution_due_at": arrival.resolution_due,
+        "resolution_paused_since": None,
         "sla_escalations": [],
         # The bot takes it first: nobody waits for an agent meanwhile.
         "waiting_since": None if with_bot else now,

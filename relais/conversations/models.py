@@ -77,6 +77,10 @@ class Conversation(models.Model):
     )
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
+    # Set while the conversation is pending on the customer with its resolution
+    # clock running: the time until it leaves pending is added back to
+    # resolution_due_at then (routing/pause.py).
+    resolution_paused_since = models.DateTimeField(null=True, blank=True)
     # Escalation steps already run for the current deadline (routing/escalation.py).
     sla_escalations = models.JSONField(default=list, blank=True)
     # Set while the customer waits for an answer: the next response is due then.

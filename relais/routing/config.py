@@ -57,6 +57,10 @@ class RoutingConfig:
     def policy_for(self, inbox_id: int, channel: str, priority: int) -> Policy | None:
         return next((p for p in self.policies if p.matches(inbox_id, channel, priority)), None)
 
+    def policy_by_id(self, policy_id: int | None) -> Policy | None:
+        """The active policy of that id; None for a policy deleted or deactivated."""
+        return next((p for p in self.policies if p.id == policy_id), None)
+
 
 def response_warning(channel: str, policy: Policy | None, answered: bool) -> timedelta:
     """How long before its response deadline a conversation counts as at risk:

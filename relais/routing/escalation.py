@@ -10,7 +10,8 @@ a deadline is kept in `Conversation.sla_escalations` as
 and a new one (the customer wrote again) starts afresh because its due time differs.
 
 Open conversations only: pending ones wait on the customer (the resolution
-clock is paused), snoozed and resolved ones owe nobody an answer.
+clock is paused; routing/pause.py moves the deadline back when they leave
+pending), snoozed and resolved ones owe nobody an answer.
 """
 
 from __future__ import annotations

@@ -209,6 +209,13 @@ def _escalated(names: _EventNames, actor: str, data: dict) -> str:
     return _("Escalated: supervisors alerted")
 
 
+def _resolution_resumed(names: _EventNames, actor: str, data: dict) -> str:
+    due = parse_datetime(data.get("due_at") or "")
+    return _("Resolution clock resumed, now due %(due)s") % {
+        "due": _short_datetime(due) if due else "?"
+    }
+
+
 def _bot_answered(names: _EventNames, actor: str, data: dict) -> str:
     return _("The bot answered with an article (confidence %(confidence)s)") % {
         "confidence": f"{float(data.get('confidence') or 0):.0%}"
@@ -251,4 +258,8 @@ _DESCRIBERS = {
     "sla.at_risk": _sla("at_risk"),
     "sla.breached": _sla("breached"),
     "sla.escalated": _escalated,
+    "sla.resolution_paused": lambda names, actor, data: _(
+        "Resolution clock paused while the customer is awaited"
+    ),
+    "sla.resolution_resumed": _resolution_resumed,
 }

@@ -40,6 +40,9 @@ class ConversationOut(Schema):
     waiting_since: datetime | None
     due_at: datetime | None = Field(description="When the next answer is due (SLA).")
     resolution_due_at: datetime | None
+    resolution_paused_since: datetime | None = Field(
+        description="Set while pending: the resolution deadline then moves back by the pause."
+    )
     first_response_at: datetime | None
     sla_policy_id: int | None
     required_skills: dict[str, int] = Field(description='Set by routing rules: {"lang:en": 2}.')
