@@ -13,6 +13,18 @@ hypothesis_settings.load_profile("relais")
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language, whatever the last one left
+    active on its thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fresh_routing_config():
     """The routing configuration is cached per process: a test's rules and
     policies, rolled back with its transaction, must not leak into the next."""

@@ -35,11 +35,14 @@ def help_page(view: View) -> View:
     def wrapped(request: HttpRequest, lang: str, *args, **kwargs) -> HttpResponse:
         if lang not in HELP_LANGUAGES:
             raise Http404(lang)
-        translation.activate(lang)
         request.LANGUAGE_CODE = lang
         known = _visitor_from_cookie(request)
         request.help_visitor = known or secrets.token_urlsafe(16)
-        response = view(request, lang, *args, **kwargs)
+        # Override, not activate: the thread's language must not stay the
+        # page's for whatever runs on it next (tasks, other requests' code).
+        with translation.override(lang):
+            response = view(request, lang, *args, **kwargs)
+        response.headers["Content-Language"] = lang
         if known is None:
             response.set_signed_cookie(
                 VISITOR_COOKIE,
