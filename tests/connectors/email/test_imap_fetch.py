@@ -3,7 +3,6 @@ the mailbox afterwards, and how it survives restarts and failures."""
 
 import ssl
 import threading
-import time
 from email.message import EmailMessage
 from email.utils import make_msgid
 from io import StringIO
@@ -18,6 +17,7 @@ from relais.connectors.email.imap_fetch import fetch_mailbox
 from relais.connectors.models import Inbox, MailboxState
 from relais.conversations.models import Message
 from tests.servers import dovecot_server, free_port
+from tests.waiting import wait_until
 
 # One Dovecot for the whole file (--dist loadgroup keeps it on one worker).
 pytestmark = pytest.mark.xdist_group("dovecot")
@@ -237,14 +237,6 @@ def test_fetchmail_command_prints_each_report(db, imap, user):
     assert f"inbox {inbox.pk}" in out.getvalue() and "1 imported" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("fetchmail", inbox=inbox.pk + 1000, stdout=out)
-
-
-def wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture
