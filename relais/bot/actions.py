@@ -32,7 +32,6 @@ from relais.bot.replies import (
     thanks_reply,
 )
 from relais.bot.thresholds import thresholds_for
-from relais.connectors.webchat.availability import inbox_is_live
 from relais.contacts.models import Contact
 from relais.conversations.actions import set_status
 from relais.conversations.automatic import queue_unauthored_message
@@ -47,6 +46,7 @@ from relais.conversations.models import (
 from relais.conversations.realtime import publish_conversation, publish_message
 from relais.core.events import record_event
 from relais.routing.arrival import first_due
+from relais.routing.availability import inbox_is_live
 from relais.routing.live import channel_class
 
 log = logging.getLogger(__name__)

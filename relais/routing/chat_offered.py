@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from relais.connectors.models import Inbox
-from relais.connectors.webchat.availability import inbox_is_live
 from relais.core.business_hours import ALWAYS_OPEN, BusinessCalendar, business_time_between
 from relais.core.events import record_event
 from relais.core.models import Event
+from relais.routing.availability import inbox_is_live
 
 OFFERED = "chat.offered"
 WITHDRAWN = "chat.withdrawn"

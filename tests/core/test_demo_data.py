@@ -9,7 +9,6 @@ from relais.accounts.models import Agent, ApiToken, Presence, Team, hash_token
 from relais.connectors import registry
 from relais.connectors.models import Inbox
 from relais.connectors.webchat.actions import visitor_history
-from relais.connectors.webchat.availability import inbox_is_live
 from relais.connectors.webchat.visitors import Visitor
 from relais.contacts.models import Contact, Identity
 from relais.conversations.models import (
@@ -25,6 +24,7 @@ from relais.core.demo_data import issue_demo_token, load_demo_data, message_time
 from relais.core.demo_people import AGENTS, DEMO_PASSWORD
 from relais.core.demo_story import Scenario, auto_reply, customer, reply, set_status
 from relais.core.models import Event
+from relais.routing.availability import inbox_is_live
 
 TABLES = (
     Agent,

@@ -27,7 +27,6 @@ from pydantic import ValidationError
 from relais.connectors.models import Inbox
 from relais.connectors.webchat import identity_hash
 from relais.connectors.webchat.actions import visitor_history
-from relais.connectors.webchat.availability import inbox_is_live
 from relais.connectors.webchat.embedding import (
     frame_content_security_policy,
     js_literal,
@@ -40,6 +39,7 @@ from relais.connectors.webchat.visitors import (
     open_session,
     webchat_config,
 )
+from relais.routing.availability import inbox_is_live
 
 MAX_SESSION_BODY_BYTES = 8192
 LOADER_CACHE_SECONDS = 300

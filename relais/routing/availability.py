@@ -1,4 +1,6 @@
-"""Is the chat live? Only while someone can actually answer now.
+"""Can anyone answer this inbox now? The web chat is live only then, the
+routing log records when it was offered, and the bot's handover tells the
+customer when nobody can.
 
 The rule is a pure function on plain data (`chat_is_live`); `inbox_is_live`
 loads that data for one inbox with a single query.

@@ -1,7 +1,7 @@
 from relais.accounts.models import Presence
-from relais.connectors.webchat.availability import AgentLoad, chat_is_live, inbox_is_live
 from relais.conversations.actions import assign_conversation, set_status
 from relais.conversations.models import Status
+from relais.routing.availability import AgentLoad, chat_is_live, inbox_is_live
 from tests.factories import make_agent, make_conversation, make_inbox, make_team
 
 
