@@ -43,8 +43,11 @@ class _Built:
 
 
 _built: dict[bool, _Built] = {}
-_lock = threading.Lock()
+_lock = threading.Lock()  # one build at a time
+# Which indexes a background thread is rebuilding; its own lock, so that a
+# search during a rebuild never waits for the build lock.
 _rebuilding: set[bool] = set()
+_rebuilding_lock = threading.Lock()
 
 
 def forum_stamp() -> tuple:
@@ -105,7 +108,7 @@ def _build(include_hidden: bool, stamp: tuple) -> _Built:
 
 
 def _rebuild_in_background(include_hidden: bool, stamp: tuple) -> None:
-    with _lock:
+    with _rebuilding_lock:
         if include_hidden in _rebuilding:
             return
         _rebuilding.add(include_hidden)
@@ -115,7 +118,8 @@ def _rebuild_in_background(include_hidden: bool, stamp: tuple) -> None:
             with _lock:
                 _build(include_hidden, stamp)
         finally:
-            _rebuilding.discard(include_hidden)
+            with _rebuilding_lock:
+                _rebuilding.discard(include_hidden)
             connections.close_all()  # this thread's own connections
 
     threading.Thread(target=rebuild, name="forum-index", daemon=True).start()

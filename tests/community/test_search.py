@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from relais.community import search
@@ -121,4 +122,40 @@ def test_a_slow_index_is_rebuilt_in_the_background_while_searches_use_the_last_o
     for worker in threading.enumerate():
         if worker.name == "forum-index":
             worker.join(timeout=30)
+    assert set(titles("remboursement")) == {"Remboursement express", "Remboursement partiel"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_during_a_background_rebuild_does_not_wait_for_it(asker, topic, monkeypatch):
+    monkeypatch.setattr(search, "SYNC_REBUILD_SECONDS", -1.0)
+    make_thread(asker, topic, title="Remboursement express", body="Bonjour")
+    assert titles("remboursement") == ["Remboursement express"]
+    release, building = threading.Event(), threading.Event()
+    real_build = search.build_index
+
+    def held_build(documents, **options):
+        building.set()
+        release.wait(30)  # the rebuild holds on until the searches are done
+        return real_build(documents, **options)
+
+    monkeypatch.setattr(search, "build_index", held_build)
+    make_thread(asker, topic, title="Remboursement partiel", body="Bonjour")
+    assert titles("remboursement") == ["Remboursement express"]  # starts the rebuild
+    assert building.wait(30)
+    found: list[list[str]] = []
+
+    def search_meanwhile() -> None:
+        found.append(titles("remboursement"))
+        connections.close_all()  # this thread's own connection
+
+    searcher = threading.Thread(target=search_meanwhile)
+    searcher.start()
+    searcher.join(timeout=20)  # a search waiting on the build would still be blocked
+    blocked = searcher.is_alive()
+    release.set()
+    searcher.join()
+    for worker in threading.enumerate():
+        if worker.name == "forum-index":
+            worker.join(timeout=30)
+    assert not blocked and found == [["Remboursement express"]]
     assert set(titles("remboursement")) == {"Remboursement express", "Remboursement partiel"}
