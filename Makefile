@@ -33,7 +33,8 @@ SCALEOUT_TESTS ?= tests/conversations tests/contacts tests/api tests/scaleout \
 	tests/routing/test_pause.py \
 	tests/community tests/replies tests/bot tests/core/test_sql.py tests/core/test_rate_limits.py \
 	tests/analytics tests/web/test_selfcare_page.py \
-	tests/connectors tests/web/test_consumers.py tests/routing/test_presence.py
+	tests/connectors tests/web/test_consumers.py tests/routing/test_presence.py \
+	tests/routing/test_availability.py
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
